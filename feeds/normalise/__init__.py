@@ -1,0 +1,1 @@
+"""Normalise: one `Article` out, whatever kind of source the entry came from."""
