@@ -1,0 +1,269 @@
+"""The `feeds` command: run, check, status.
+
+Exit codes (DESIGN.md): 0 feeds written (source failures are reported, not fatal); 1 some
+sources failed and --strict was given; 2 bad configuration or output not writable; 3 another
+run held the state lock for longer than --wait.
+"""
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Sequence
+from datetime import UTC, datetime
+
+from feeds import __version__
+
+EXIT_OK, EXIT_SOURCES_FAILED, EXIT_CONFIG, EXIT_LOCKED = 0, 1, 2, 3
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "command", None):
+        parser.print_help()
+        return EXIT_CONFIG
+    from feeds import logs
+
+    logs.configure(args.log_format)
+    return args.handler(args)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="feeds",
+        description="Collect news from the sources in sources.yaml and publish RSS/Atom streams.",
+    )
+    parser.add_argument("--version", action="version", version=f"feeds {__version__}")
+    parser.add_argument(
+        "--log-format",
+        choices=["text", "json"],
+        default="text",
+        help="log lines on stderr as text (default) or JSON",
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    def sources_option(command: argparse.ArgumentParser) -> None:
+        command.add_argument(
+            "--sources",
+            default=os.environ.get("FEEDS_SOURCES", "sources.yaml"),
+            metavar="FILE",
+            help="configuration file (default: $FEEDS_SOURCES or ./sources.yaml)",
+        )
+
+    run = commands.add_parser("run", help="fetch every enabled source once, then publish")
+    sources_option(run)
+    run.add_argument("--output", metavar="DIR", help="output folder (default: from the file)")
+    run.add_argument("--db", metavar="URL", help="database URL (default: $FEEDS_DB, the file)")
+    run.add_argument("--only", nargs="+", metavar="ID", help="fetch only these source ids")
+    run.add_argument("--strict", action="store_true", help="exit 1 if any source failed")
+    run.add_argument(
+        "--wait",
+        type=float,
+        default=120.0,
+        metavar="SECONDS",
+        help="how long to wait for a run already in progress (default 120)",
+    )
+    run.set_defaults(handler=command_run)
+
+    check = commands.add_parser("check", help="validate sources.yaml and summarise it")
+    sources_option(check)
+    check.set_defaults(handler=command_check)
+
+    status = commands.add_parser("status", help="health of every source")
+    sources_option(status)
+    status.add_argument("--db", metavar="URL", help="database URL (default: $FEEDS_DB, the file)")
+    status.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    status.set_defaults(handler=command_status)
+    return parser
+
+
+def load(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+    from feeds.config import ConfigError, load_settings
+
+    try:
+        return load_settings(
+            args.sources,
+            database_url=getattr(args, "db", None),
+            output_dir=getattr(args, "output", None),
+        )
+    except ConfigError as error:
+        print(error.describe(), file=sys.stderr)
+        print(f"{args.sources}: configuration not valid; nothing was changed.", file=sys.stderr)
+        return None
+
+
+def command_run(args: argparse.Namespace) -> int:
+    settings = load(args)
+    if settings is None:
+        return EXIT_CONFIG
+    if args.only:
+        unknown = [source_id for source_id in args.only if settings.source(source_id) is None]
+        if unknown:
+            print(f"unknown source id(s): {', '.join(unknown)}", file=sys.stderr)
+            return EXIT_CONFIG
+
+    from feeds.pipeline import SourceReport, run_once
+    from feeds.publish import OutputError
+    from feeds.runlock import LockTimeout, RunLock
+    from feeds.store import Store
+
+    width = max((len(source.id) for source in settings.sources), default=10)
+
+    def print_source(report: SourceReport) -> None:
+        print(f"{report.source_id:<{width}}  {describe(report)}", flush=True)
+
+    try:
+        with RunLock(settings.database_url, wait_seconds=args.wait):
+            store = Store(settings.database_url)
+            try:
+                report = run_once(settings, store, only=args.only, on_source_done=print_source)
+            finally:
+                store.close()
+    except LockTimeout as error:
+        print(str(error), file=sys.stderr)
+        return EXIT_LOCKED
+    except OutputError as error:
+        print(f"error: {error}; published files were left as they were.", file=sys.stderr)
+        return EXIT_CONFIG
+
+    print(summary(report, settings.output_dir))
+    if args.strict and report.failures:
+        return EXIT_SOURCES_FAILED
+    return EXIT_OK
+
+
+def describe(report) -> str:  # type: ignore[no-untyped-def]
+    if report.outcome == "failed":
+        return f"failed: {report.error}"
+    text = report.outcome
+    if report.outcome == "ok":
+        counts = report.counts
+        parts = [f"{counts.new} new", f"{counts.updated} updated", f"{counts.unchanged} unchanged"]
+        text = ", ".join(parts)
+    if report.warnings:
+        text += f" ({len(report.warnings)} warning{'s' if len(report.warnings) > 1 else ''})"
+    if report.moved_to:
+        text += f"; moved permanently to {report.moved_to}"
+    return f"{text}  [{report.seconds:.1f} s]"
+
+
+def summary(report, output_dir) -> str:  # type: ignore[no-untyped-def]
+    ok = len(report.sources) - len(report.failures)
+    new = sum(source.counts.new for source in report.sources)
+    updated = sum(source.counts.updated for source in report.sources)
+    written = sum(len(output.written) for output in report.outputs)
+    unchanged = sum(len(output.unchanged) for output in report.outputs)
+    streams = ", ".join(f"{output.slug} ({output.items} items)" for output in report.outputs)
+    return (
+        f"total: {len(report.sources)} sources, {ok} ok, {len(report.failures)} failed; "
+        f"{new} new, {updated} updated articles\n"
+        f"published to {output_dir}: {streams}; {written} files written, {unchanged} unchanged"
+    )
+
+
+def command_check(args: argparse.Namespace) -> int:
+    settings = load(args)
+    if settings is None:
+        return EXIT_CONFIG
+    config = settings.config
+    print(f"{args.sources}: valid")
+    print(
+        f"stream: {config.stream.title} <{config.stream.link}>, language {config.stream.language}"
+    )
+    print(f"database: {settings.database_url}")
+    print(f"output: {settings.output_dir}")
+    enabled = len(settings.enabled_sources())
+    print(f"sources: {len(config.sources)} ({enabled} enabled)")
+    for source in config.sources:
+        interval = source.interval or config.defaults.interval
+        flags = "" if source.enabled else " [disabled]"
+        extra = f", categories: {', '.join(source.categories)}" if source.categories else ""
+        print(
+            f"  {source.id}: {source.kind} {source.url} every {interval}, "
+            f"{settings.timezone_for(source)}{extra}{flags}"
+        )
+    print(f"outputs: {len(config.outputs)}")
+    for output in config.outputs:
+        limit = output.limit or config.defaults.limit
+        print(
+            f"  {output.slug}: {output.title!r}, {limit} items -> "
+            f"{output.slug}.rss, {output.slug}.atom"
+        )
+    return EXIT_OK
+
+
+def command_status(args: argparse.Namespace) -> int:
+    settings = load(args)
+    if settings is None:
+        return EXIT_CONFIG
+    from feeds.store import Store
+
+    store = Store(settings.database_url)
+    try:
+        rows = {row.id: row for row in store.sources()}
+        counts = store.article_counts()
+    finally:
+        store.close()
+
+    entries = []
+    for source in settings.sources:
+        row = rows.get(source.id)
+        entries.append(
+            {
+                "id": source.id,
+                "name": source.name,
+                "url": source.url,
+                "enabled": source.enabled,
+                "last_fetch": iso(row.last_fetch_at) if row else None,
+                "last_success": iso(row.last_success_at) if row else None,
+                "last_status": row.last_status if row else None,
+                "last_error": row.last_error if row else None,
+                "last_error_at": iso(row.last_error_at) if row else None,
+                "consecutive_failures": row.consecutive_failures if row else 0,
+                "warnings": row.warnings if row else [],
+                "moved_to": row.moved_to if row else None,
+                "articles": counts.get(source.id, 0),
+            }
+        )
+    if args.json:
+        print(json.dumps({"sources": entries}, indent=2, ensure_ascii=False))
+        return EXIT_OK
+    print_status_table(entries)
+    return EXIT_OK
+
+
+def iso(value: datetime | None) -> str | None:
+    return value.astimezone(UTC).isoformat(timespec="seconds") if value else None
+
+
+def print_status_table(entries: list[dict]) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title="Sources", title_justify="left")
+    for column in ("source", "last success", "failures", "articles", "last error"):
+        table.add_column(column, overflow="fold")
+    now = datetime.now(UTC)
+    for entry in entries:
+        failures = entry["consecutive_failures"]
+        name = entry["id"] + ("" if entry["enabled"] else " (disabled)")
+        error = entry["last_error"] or ""
+        if error and entry["last_error_at"]:
+            error = f"{ago(entry['last_error_at'], now)}: {error}"
+        table.add_row(
+            name,
+            ago(entry["last_success"], now) if entry["last_success"] else "never",
+            f"[red]{failures}[/red]" if failures else "0",
+            str(entry["articles"]),
+            error,
+        )
+    Console().print(table)
+
+
+def ago(timestamp: str, now: datetime) -> str:
+    seconds = int((now - datetime.fromisoformat(timestamp)).total_seconds())
+    for unit, size in (("d", 86400), ("h", 3600), ("m", 60)):
+        if seconds >= size:
+            return f"{seconds // size}{unit} ago"
+    return f"{max(seconds, 0)}s ago"

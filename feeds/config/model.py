@@ -1,0 +1,246 @@
+"""The shape of sources.yaml, validated strictly with pydantic.
+
+Every model forbids unknown keys so a misspelt key is an error, not a silently ignored setting.
+Relative paths (source files, database, output) are resolved later, against the file's folder.
+"""
+
+import re
+from datetime import timedelta
+from typing import Annotated, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    field_validator,
+)
+
+SLUG_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
+SOURCE_ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
+DURATION_PATTERN = re.compile(r"^(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$")
+SIZE_PATTERN = re.compile(r"^(\d+(?:\.\d+)?)\s*(B|KB|MB|GB)?$", re.IGNORECASE)
+SIZE_UNITS = {"B": 1, "KB": 1024, "MB": 1024**2, "GB": 1024**3}
+
+MAIN_STREAM_SLUG = "berita-terkini"
+
+
+def parse_duration(value: object) -> timedelta:
+    """Read "90s", "15m", "2h", "1h30m", "30d" (or a number of seconds) as a timedelta."""
+    if isinstance(value, timedelta):
+        return value
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        seconds = float(value)
+    elif (
+        isinstance(value, str)
+        and (match := DURATION_PATTERN.match(value.strip()))
+        and any(match.groups())
+    ):
+        days, hours, minutes, secs = (int(part or 0) for part in match.groups())
+        seconds = days * 86400 + hours * 3600 + minutes * 60 + secs
+    else:
+        raise ValueError(f'{value!r} is not a duration; write it like "30s", "15m", "2h" or "1d"')
+    if seconds <= 0:
+        raise ValueError("a duration must be greater than zero")
+    return timedelta(seconds=seconds)
+
+
+def parse_size(value: object) -> int:
+    """Read "10MB", "512KB" or a plain number of bytes."""
+    if isinstance(value, int) and not isinstance(value, bool) and value > 0:
+        return value
+    if isinstance(value, str) and (match := SIZE_PATTERN.match(value.strip())):
+        number, unit = match.groups()
+        size = int(float(number) * SIZE_UNITS[(unit or "B").upper()])
+        if size > 0:
+            return size
+    raise ValueError(f'{value!r} is not a size; write it like "10MB" or "512KB"')
+
+
+def check_timezone(value: str) -> str:
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(
+            f"unknown time zone {value!r}; use an IANA name such as Asia/Jakarta (WIB), "
+            "Asia/Makassar (WITA) or Asia/Jayapura (WIT)"
+        ) from None
+    return value
+
+
+def check_slug(value: str) -> str:
+    if not SLUG_PATTERN.match(value):
+        raise ValueError(
+            f"{value!r} is not a safe slug: use lower-case letters, digits and '-' only "
+            "(it becomes a file name in the output folder)"
+        )
+    return value
+
+
+def check_source_id(value: str) -> str:
+    if not SOURCE_ID_PATTERN.match(value):
+        raise ValueError(
+            f"{value!r} is not a valid source id: use lower-case letters, digits, '-' and '_'"
+        )
+    return value
+
+
+def check_http_url(value: str) -> str:
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ValueError(f"{value!r} is not an absolute http(s) URL")
+    return value
+
+
+class Schedule(BaseModel):
+    """A polling interval ("15m") or a five-field cron expression ("*/10 6-22 * * *")."""
+
+    model_config = ConfigDict(frozen=True)
+
+    every: timedelta | None = None
+    cron: str | None = None
+
+    def __str__(self) -> str:
+        return self.cron if self.cron is not None else format_duration(self.every)
+
+
+def parse_schedule(value: object) -> Schedule:
+    if isinstance(value, Schedule):
+        return value
+    if isinstance(value, str) and len(value.split()) == 5:
+        from apscheduler.triggers.cron import CronTrigger
+
+        try:
+            CronTrigger.from_crontab(value)
+        except ValueError as error:
+            raise ValueError(f"{value!r} is not a valid cron expression: {error}") from None
+        return Schedule(cron=value)
+    try:
+        return Schedule(every=parse_duration(value))
+    except ValueError:
+        raise ValueError(
+            f'{value!r} is not an interval; write it like "15m" or "2h", '
+            'or as a cron expression like "*/10 * * * *"'
+        ) from None
+
+
+def format_duration(value: timedelta | None) -> str:
+    if value is None:
+        return ""
+    seconds = int(value.total_seconds())
+    for unit, size in (("d", 86400), ("h", 3600), ("m", 60)):
+        if seconds % size == 0:
+            return f"{seconds // size}{unit}"
+    return f"{seconds}s"
+
+
+Duration = Annotated[timedelta, BeforeValidator(parse_duration)]
+ByteSize = Annotated[int, BeforeValidator(parse_size)]
+Interval = Annotated[Schedule, BeforeValidator(parse_schedule)]
+TimeZoneName = Annotated[str, AfterValidator(check_timezone)]
+Slug = Annotated[str, AfterValidator(check_slug)]
+SourceId = Annotated[str, AfterValidator(check_source_id)]
+HttpUrl = Annotated[str, AfterValidator(check_http_url)]
+NonEmptyText = Annotated[str, Field(min_length=1)]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class Stream(Strict):
+    title: NonEmptyText = "Berita Terkini"
+    link: HttpUrl
+    description: NonEmptyText = "Berita terkini dari berbagai sumber berita Indonesia"
+    language: NonEmptyText = "id"
+    # Where output/ is published; self links and Atom ids are built from it.
+    feed_base_url: HttpUrl | None = None
+
+    @field_validator("feed_base_url")
+    @classmethod
+    def _ends_with_slash(cls, value: str | None) -> str | None:
+        return value if value is None or value.endswith("/") else value + "/"
+
+
+class Defaults(Strict):
+    interval: Interval = Field(default_factory=lambda: parse_schedule("15m"))
+    timezone: TimeZoneName = "Asia/Jakarta"
+    limit: int = Field(default=50, ge=1, le=1000)
+    # Articles stay published this long after a source last listed them.
+    retention: Duration = Field(default_factory=lambda: timedelta(days=30))
+
+
+class Fetch(Strict):
+    connect_timeout: Duration = Field(default_factory=lambda: timedelta(seconds=10))
+    read_timeout: Duration = Field(default_factory=lambda: timedelta(seconds=20))
+    total_timeout: Duration = Field(default_factory=lambda: timedelta(seconds=60))
+    max_bytes: ByteSize = 10 * 1024 * 1024
+    max_redirects: int = Field(default=5, ge=0, le=20)
+    concurrency: int = Field(default=16, ge=1, le=256)
+    per_host: int = Field(default=2, ge=1, le=32)
+
+
+class Storage(Strict):
+    # A SQLAlchemy URL; a relative sqlite path is relative to sources.yaml's folder.
+    database: str | None = None
+    output: str | None = None
+
+
+class Match(Strict):
+    sources: list[SourceId] = Field(default_factory=list)
+    categories: list[NonEmptyText] = Field(default_factory=list)
+    keywords: list[NonEmptyText] = Field(default_factory=list)
+
+    def is_empty(self) -> bool:
+        return not (self.sources or self.categories or self.keywords)
+
+
+class Output(Strict):
+    slug: Slug
+    title: NonEmptyText
+    description: NonEmptyText | None = None
+    limit: int | None = Field(default=None, ge=1, le=1000)
+    include: Match = Field(default_factory=Match)
+    exclude: Match = Field(default_factory=Match)
+
+
+class Source(Strict):
+    id: SourceId
+    name: NonEmptyText
+    url: NonEmptyText
+    kind: Literal["feed"] = "feed"
+    enabled: bool = True
+    interval: Interval | None = None
+    timezone: TimeZoneName | None = None
+    categories: list[NonEmptyText] = Field(default_factory=list)
+    language: NonEmptyText | None = None
+    headers: dict[str, str] = Field(default_factory=dict)
+
+    @field_validator("url")
+    @classmethod
+    def _known_scheme(cls, value: str) -> str:
+        from urllib.parse import urlsplit
+
+        parts = urlsplit(value)
+        if parts.scheme in ("http", "https"):
+            if not parts.hostname:
+                raise ValueError(f"{value!r} has no host name")
+        elif parts.scheme not in ("file", "") and len(parts.scheme) > 1:
+            raise ValueError(
+                f"{value!r}: unsupported scheme {parts.scheme!r} (use http, https, file "
+                "or a plain path)"
+            )
+        return value
+
+
+class Config(Strict):
+    stream: Stream
+    defaults: Defaults = Field(default_factory=Defaults)
+    fetch: Fetch = Field(default_factory=Fetch)
+    storage: Storage = Field(default_factory=Storage)
+    outputs: list[Output] = Field(default_factory=list)
+    sources: list[Source] = Field(default_factory=list)

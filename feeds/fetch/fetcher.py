@@ -1,0 +1,242 @@
+"""HTTP (and file:) fetching for sources.
+
+Redirects are followed by hand, one hop at a time, so that a permanent move can be reported to
+the operator and every hop can be checked. Bodies are streamed and counted after decompression,
+so neither a huge body nor a gzip bomb can exhaust memory.
+"""
+
+import asyncio
+import os
+from dataclasses import dataclass
+from email.utils import formatdate
+from pathlib import Path
+from urllib.parse import unquote, urljoin, urlsplit
+
+import httpx
+
+from feeds import __version__
+
+PERMANENT_REDIRECTS = {301, 308}
+REDIRECTS = {301, 302, 303, 307, 308}
+ACCEPT = (
+    "application/rss+xml, application/atom+xml, application/feed+json, application/json;q=0.9, "
+    "application/xml;q=0.9, text/xml;q=0.9, */*;q=0.8"
+)
+
+
+def user_agent(home_page: str) -> str:
+    """Names the project, its version and where its operator can be found."""
+    return f"feeds/{__version__} (+{home_page}; news aggregator)"
+
+
+@dataclass(frozen=True, slots=True)
+class Validators:
+    """What the server told us last time, sent back for a conditional GET."""
+
+    etag: str | None = None
+    last_modified: str | None = None
+
+
+@dataclass(slots=True)
+class FetchResult:
+    url: str  # the final URL, after redirects
+    status: int  # HTTP status; 200 for a file read, 304 for "not modified"
+    body: bytes = b""
+    content_type: str | None = None
+    validators: Validators = Validators()
+    # Set when every hop to the final URL was a 301/308: the operator should update sources.yaml.
+    moved_permanently_to: str | None = None
+
+    @property
+    def not_modified(self) -> bool:
+        return self.status == 304
+
+
+class FetchError(Exception):
+    """A fetch failed; the message is written for an operator reading `feeds status`."""
+
+    def __init__(self, message: str, *, status: int | None = None, retry_after: str | None = None):
+        super().__init__(message)
+        self.status = status
+        self.retry_after = retry_after
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    connect_timeout: float = 10.0
+    read_timeout: float = 20.0
+    total_timeout: float = 60.0
+    max_bytes: int = 10 * 1024 * 1024
+    max_redirects: int = 5
+    concurrency: int = 16
+    per_host: int = 2
+
+
+class Fetcher:
+    """One shared HTTP client for a run. Use as `async with Fetcher(...) as fetcher:`."""
+
+    def __init__(self, limits: Limits, *, user_agent: str):
+        self.limits = limits
+        self._client = httpx.AsyncClient(
+            headers={"User-Agent": user_agent, "Accept": ACCEPT},
+            timeout=httpx.Timeout(
+                limits.read_timeout, connect=limits.connect_timeout, pool=limits.total_timeout
+            ),
+            # The pool is bounded on its own: more tasks than connections is fine.
+            limits=httpx.Limits(
+                max_connections=limits.concurrency, max_keepalive_connections=limits.concurrency
+            ),
+            follow_redirects=False,
+        )
+        self._all = asyncio.Semaphore(limits.concurrency)
+        self._hosts: dict[str, asyncio.Semaphore] = {}
+
+    async def __aenter__(self) -> "Fetcher":
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self._client.aclose()
+
+    async def fetch(
+        self,
+        url: str,
+        *,
+        validators: Validators = Validators(),
+        headers: dict[str, str] | None = None,
+    ) -> FetchResult:
+        if urlsplit(url).scheme == "file":
+            return await asyncio.to_thread(read_file, url, validators, self.limits.max_bytes)
+        try:
+            async with asyncio.timeout(self.limits.total_timeout):
+                return await self._fetch_http(url, validators, headers or {})
+        except TimeoutError:
+            raise FetchError(
+                f"gave up after {self.limits.total_timeout:g} s in total (server too slow)"
+            ) from None
+
+    async def _fetch_http(
+        self, url: str, validators: Validators, headers: dict[str, str]
+    ) -> FetchResult:
+        request_headers = dict(headers)
+        if validators.etag:
+            request_headers["If-None-Match"] = validators.etag
+        if validators.last_modified:
+            request_headers["If-Modified-Since"] = validators.last_modified
+
+        current = url
+        all_permanent = True
+        for _hop in range(self.limits.max_redirects + 1):
+            async with self._slot(current):
+                result = await self._get_once(current, request_headers)
+            if isinstance(result, FetchResult):
+                if current != url and all_permanent:
+                    result.moved_permanently_to = current
+                return result
+            status, location = result
+            all_permanent = all_permanent and status in PERMANENT_REDIRECTS
+            current = location
+        raise FetchError(f"more than {self.limits.max_redirects} redirects (last to {current})")
+
+    def _slot(self, url: str) -> "_Slot":
+        host = urlsplit(url).hostname or ""
+        if host not in self._hosts:
+            self._hosts[host] = asyncio.Semaphore(self.limits.per_host)
+        return _Slot(self._all, self._hosts[host])
+
+    async def _get_once(self, url: str, headers: dict[str, str]) -> FetchResult | tuple[int, str]:
+        """One request: a result, or (status, next URL) for a redirect."""
+        try:
+            async with self._client.stream("GET", url, headers=headers) as response:
+                if response.status_code in REDIRECTS and "location" in response.headers:
+                    return response.status_code, urljoin(url, response.headers["location"])
+                if response.status_code == 304:
+                    return FetchResult(
+                        url=url, status=304, validators=validators_of(response.headers)
+                    )
+                if response.status_code >= 400:
+                    raise FetchError(
+                        f"HTTP {response.status_code} {response.reason_phrase}".strip(),
+                        status=response.status_code,
+                        retry_after=response.headers.get("retry-after"),
+                    )
+                body = await read_capped(response, self.limits.max_bytes)
+                return FetchResult(
+                    url=url,
+                    status=response.status_code,
+                    body=body,
+                    content_type=response.headers.get("content-type"),
+                    validators=validators_of(response.headers),
+                )
+        except httpx.ConnectTimeout:
+            raise FetchError(
+                f"timed out connecting after {self.limits.connect_timeout:g} s"
+            ) from None
+        except httpx.ReadTimeout:
+            raise FetchError(
+                f"server stopped sending for {self.limits.read_timeout:g} s (read timeout)"
+            ) from None
+        except httpx.ConnectError as error:
+            raise FetchError(f"cannot connect: {error or 'connection refused'}") from None
+        except httpx.DecodingError as error:
+            raise FetchError(f"response body could not be decompressed: {error}") from None
+        except httpx.HTTPError as error:
+            raise FetchError(f"{type(error).__name__}: {error}") from None
+
+
+class _Slot:
+    """Holds the global and the per-host semaphore together."""
+
+    def __init__(self, *semaphores: asyncio.Semaphore):
+        self._semaphores = semaphores
+
+    async def __aenter__(self) -> None:
+        for semaphore in self._semaphores:
+            await semaphore.acquire()
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        for semaphore in reversed(self._semaphores):
+            semaphore.release()
+
+
+async def read_capped(response: httpx.Response, max_bytes: int) -> bytes:
+    declared = response.headers.get("content-length")
+    if declared and declared.isdigit() and int(declared) > max_bytes:
+        raise FetchError(too_large(max_bytes))
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in response.aiter_bytes():  # decompressed bytes: a gzip bomb stops here
+        size += len(chunk)
+        if size > max_bytes:
+            raise FetchError(too_large(max_bytes))
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def too_large(max_bytes: int) -> str:
+    return f"response larger than the {max_bytes / 1024 / 1024:g} MB cap (fetch.max_bytes)"
+
+
+def validators_of(headers: httpx.Headers) -> Validators:
+    return Validators(etag=headers.get("etag"), last_modified=headers.get("last-modified"))
+
+
+def read_file(url: str, validators: Validators, max_bytes: int) -> FetchResult:
+    """A file source behaves like a server: its mtime and size act as validators."""
+    path = Path(unquote(urlsplit(url).path))
+    try:
+        stat = path.stat()
+        if stat.st_size > max_bytes:
+            raise FetchError(too_large(max_bytes))
+        etag = f'"{stat.st_mtime_ns:x}-{stat.st_size:x}"'
+        last_modified = formatdate(stat.st_mtime, usegmt=True)
+        current = Validators(etag=etag, last_modified=last_modified)
+        if validators.etag == etag:
+            return FetchResult(url=url, status=304, validators=current)
+        body = path.read_bytes()
+    except FileNotFoundError:
+        raise FetchError(f"no such file: {path}") from None
+    except IsADirectoryError:
+        raise FetchError(f"is a folder, not a file: {path}") from None
+    except OSError as error:
+        raise FetchError(f"cannot read {path}: {os.strerror(error.errno or 0)}") from None
+    return FetchResult(url=url, status=200, body=body, validators=current, content_type=None)

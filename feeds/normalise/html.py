@@ -1,0 +1,152 @@
+"""HTML from sources made safe and self-contained, and turned into plain text.
+
+Order matters: links are made absolute and lazy images made real on the parsed tree first,
+then nh3 sanitises the result with an allowlist, so nothing we add can bypass it.
+"""
+
+import re
+
+import lxml.html
+import nh3
+from lxml import etree
+
+from feeds.normalise.urls import absolute_url, strip_tracking
+
+ALLOWED_TAGS = {
+    "a", "abbr", "b", "blockquote", "br", "caption", "cite", "code", "dd", "del", "details",
+    "dl", "dt", "em", "figcaption", "figure", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "i",
+    "img", "ins", "kbd", "li", "mark", "ol", "p", "picture", "pre", "q", "s", "small", "source",
+    "span", "strong", "sub", "summary", "sup", "table", "tbody", "td", "tfoot", "th", "thead",
+    "time", "tr", "u", "ul",
+}  # fmt: skip
+ALLOWED_ATTRIBUTES = {
+    "a": {"href", "title"},
+    "abbr": {"title"},
+    "img": {"src", "srcset", "alt", "title", "width", "height"},
+    "source": {"srcset", "type", "media"},
+    "td": {"colspan", "rowspan"},
+    "th": {"colspan", "rowspan", "scope"},
+    "time": {"datetime"},
+    "blockquote": {"cite"},
+    "q": {"cite"},
+    "ol": {"start", "reversed"},
+}
+URL_SCHEMES = {"http", "https", "mailto"}
+LAZY_SOURCES = ("data-src", "data-lazy-src", "data-original", "data-lazy", "data-url")
+LAZY_SRCSETS = ("data-srcset", "data-lazy-srcset")
+BLOCK_TAGS = {
+    "p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "figure",
+    "figcaption", "blockquote", "tr", "table", "section", "article", "header", "footer", "pre",
+    "hr", "dd", "dt",
+}  # fmt: skip
+WHITESPACE = re.compile(r"\s+")
+
+
+def clean_html(fragment: str | None, *, base_url: str | None) -> str:
+    """Sanitised HTML with absolute links and real image sources; "" for nothing."""
+    if not fragment or not fragment.strip():
+        return ""
+    root = parse_fragment(fragment)
+    if root is None:
+        return ""
+    reveal_lazy_images(root)
+    make_urls_absolute(root, base_url)
+    html = lxml.html.tostring(root, encoding="unicode")
+    cleaned = nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes=URL_SCHEMES,
+        link_rel="noopener noreferrer",
+        strip_comments=True,
+    )
+    return cleaned.removeprefix("<div>").removesuffix("</div>").strip()
+
+
+def parse_fragment(fragment: str) -> lxml.html.HtmlElement | None:
+    try:
+        return lxml.html.fragment_fromstring(fragment, create_parent="div")
+    except (etree.ParserError, ValueError):
+        return None
+
+
+def reveal_lazy_images(root: lxml.html.HtmlElement) -> None:
+    """Lazy-loading themes put the real image in data-src and a placeholder in src."""
+    for image in root.iter("img", "source"):
+        real = next((image.get(name) for name in LAZY_SOURCES if image.get(name)), None)
+        if real and (not image.get("src") or is_placeholder(image.get("src", ""))):
+            image.set("src", real)
+        srcset = next((image.get(name) for name in LAZY_SRCSETS if image.get(name)), None)
+        if srcset:
+            image.set("srcset", srcset)
+
+
+def is_placeholder(src: str) -> bool:
+    lowered = src.lower()
+    return lowered.startswith("data:") or any(
+        word in lowered for word in ("placeholder", "lazy", "blank.gif", "spacer.gif", "1x1")
+    )
+
+
+def make_urls_absolute(root: lxml.html.HtmlElement, base_url: str | None) -> None:
+    for element in root.iter("a", "img", "source"):
+        for attribute in ("href", "src"):
+            value = element.get(attribute)
+            if value is None:
+                continue
+            resolved = absolute_url(value, base_url)
+            if resolved is None and not value.lower().startswith("mailto:"):
+                del element.attrib[attribute]  # javascript:, data: and the like
+            elif resolved is not None:
+                element.set(attribute, strip_tracking(resolved))
+        if srcset := element.get("srcset"):
+            element.set("srcset", absolute_srcset(srcset, base_url))
+
+
+def absolute_srcset(srcset: str, base_url: str | None) -> str:
+    candidates = []
+    for candidate in srcset.split(","):
+        url, _, descriptor = candidate.strip().partition(" ")
+        if resolved := absolute_url(url, base_url):
+            candidates.append(f"{resolved} {descriptor}".strip())
+    return ", ".join(candidates)
+
+
+def html_to_text(fragment: str | None) -> str:
+    """Visible text of an HTML fragment, entities decoded, whitespace collapsed."""
+    if not fragment:
+        return ""
+    if "<" not in fragment and "&" not in fragment:
+        return WHITESPACE.sub(" ", fragment).strip()
+    root = parse_fragment(fragment)
+    if root is None:
+        return ""
+    for element in root.iter("script", "style", "template", "noscript"):
+        element.drop_tree()
+    for element in root.iter(*BLOCK_TAGS):
+        element.text = " " + (element.text or "")
+        element.tail = " " + (element.tail or "")
+    return WHITESPACE.sub(" ", root.text_content()).strip()
+
+
+def first_image(fragment: str) -> str | None:
+    """The first image in already cleaned HTML: the article's picture when it has no other."""
+    if "<img" not in fragment:
+        return None
+    root = parse_fragment(fragment)
+    if root is None:
+        return None
+    for image in root.iter("img"):
+        if (src := image.get("src")) and not is_placeholder(src):
+            return src
+    return None
+
+
+def shorten(text: str, limit: int = 300) -> str:
+    """Cut at a word boundary so a summary never ends mid-word."""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    if " " in cut:
+        cut = cut[: cut.rindex(" ")]
+    return cut.rstrip(" ,;:-–—") + "…"

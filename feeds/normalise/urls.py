@@ -1,0 +1,70 @@
+"""Canonical URLs: the same article reached by different links gets one URL, and one id."""
+
+import contextlib
+import re
+from urllib.parse import unquote_plus, urljoin, urlsplit, urlunsplit
+
+# Parameters that say how a reader arrived, never which article it is.
+TRACKING_PARAMETERS = re.compile(
+    r"^(utm_[a-z_]+|fbclid|gclid|gclsrc|dclid|msclkid|mc_cid|mc_eid|yclid|igshid|_ga|_gl|"
+    r"wt_mc|wt_zmc|ocid|cmpid|_hsenc|_hsmi|mkt_tok|oly_enc_id|oly_anon_id|vero_id|rb_clickid|"
+    r"s_cid|spm|share|amp_js_v|__twitter_impression)$",
+    re.IGNORECASE,
+)
+DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def absolute_url(url: str | None, base: str | None) -> str | None:
+    """Resolve `url` against `base`; None for empty or non-web URLs (javascript:, data:)."""
+    if not url or not url.strip():
+        return None
+    joined = urljoin(base or "", url.strip())
+    if urlsplit(joined).scheme not in ("http", "https"):
+        return None
+    return joined
+
+
+def canonical_url(url: str) -> str:
+    """Lower-case scheme and host, no default port, no fragment, no tracking parameters.
+
+    The remaining query parameters keep their order: some sites route on it.
+    """
+    parts = urlsplit(url.strip())
+    scheme = parts.scheme.lower()
+    host = (parts.hostname or "").lower()
+    if not host.isascii():
+        with contextlib.suppress(UnicodeError):
+            host = host.encode("idna").decode("ascii")
+    netloc = host
+    if parts.port and parts.port != DEFAULT_PORTS.get(scheme):
+        netloc = f"{host}:{parts.port}"
+    if parts.username:
+        netloc = f"{parts.username}@{netloc}"
+    # Filter the raw "key=value" pieces rather than re-encoding them: the bytes of the
+    # parameters that stay must not change, or the same article would get two ids.
+    return urlunsplit((scheme, netloc, parts.path or "/", without_tracking(parts.query), ""))
+
+
+def strip_tracking(url: str) -> str:
+    """Only the tracking parameters go; everything else (fragment, case) stays as written."""
+    parts = urlsplit(url)
+    if not parts.query:
+        return url
+    return urlunsplit(parts._replace(query=without_tracking(parts.query)))
+
+
+def without_tracking(query: str) -> str:
+    # Filter the raw "key=value" pieces rather than re-encoding them: the bytes of the
+    # parameters that stay must not change, or the same article would get two ids.
+    return "&".join(
+        piece
+        for piece in query.split("&")
+        if piece and not TRACKING_PARAMETERS.match(unquote_plus(piece.split("=", 1)[0]))
+    )
+
+
+def is_web_url(value: str | None) -> bool:
+    if not value:
+        return False
+    parts = urlsplit(value)
+    return parts.scheme in ("http", "https") and bool(parts.hostname)

@@ -1,0 +1,169 @@
+"""One pass over the sources: fetch -> extract -> normalise -> store, then publish.
+
+A source's failure is recorded and reported; it never stops the other sources or publishing.
+"""
+
+import asyncio
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+from feeds.config import Settings, Source
+from feeds.extract import ExtractError, parse_feed
+from feeds.fetch import Fetcher, FetchError, user_agent
+from feeds.fetch.fetcher import Limits
+from feeds.logs import log
+from feeds.normalise.article import normalise_entry
+from feeds.publish import PublishReport, publish_all
+from feeds.store import SaveCounts, Store
+
+
+@dataclass(slots=True)
+class SourceReport:
+    source_id: str
+    outcome: str  # "ok", "not modified" or "failed"
+    counts: SaveCounts = field(default_factory=SaveCounts)
+    error: str | None = None
+    warnings: list[str] = field(default_factory=list)
+    moved_to: str | None = None
+    seconds: float = 0.0
+
+    @property
+    def failed(self) -> bool:
+        return self.outcome == "failed"
+
+
+@dataclass(slots=True)
+class RunReport:
+    sources: list[SourceReport]
+    outputs: list[PublishReport]
+    retired: int = 0
+
+    @property
+    def failures(self) -> list[SourceReport]:
+        return [report for report in self.sources if report.failed]
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def run_once(
+    settings: Settings,
+    store: Store,
+    *,
+    only: list[str] | None = None,
+    on_source_done: Callable[[SourceReport], None] | None = None,
+) -> RunReport:
+    sources = settings.enabled_sources(only)
+    reports = asyncio.run(collect(settings, store, sources, on_source_done))
+    now = utc_now()
+    retired = store.prune(last_seen_before=now - settings.config.defaults.retention, now=now)
+    outputs = publish_all(settings, store, now=now)
+    return RunReport(sources=reports, outputs=outputs, retired=retired)
+
+
+async def collect(
+    settings: Settings,
+    store: Store,
+    sources: list[Source],
+    on_source_done: Callable[[SourceReport], None] | None = None,
+) -> list[SourceReport]:
+    fetch = settings.config.fetch
+    limits = Limits(
+        connect_timeout=fetch.connect_timeout.total_seconds(),
+        read_timeout=fetch.read_timeout.total_seconds(),
+        total_timeout=fetch.total_timeout.total_seconds(),
+        max_bytes=fetch.max_bytes,
+        max_redirects=fetch.max_redirects,
+        concurrency=fetch.concurrency,
+        per_host=fetch.per_host,
+    )
+    async with Fetcher(limits, user_agent=user_agent(settings.config.stream.link)) as fetcher:
+
+        async def one(source: Source) -> SourceReport:
+            report = await collect_source(fetcher, store, settings, source)
+            if on_source_done:
+                on_source_done(report)
+            return report
+
+        return list(await asyncio.gather(*(one(source) for source in sources)))
+
+
+async def collect_source(
+    fetcher: Fetcher, store: Store, settings: Settings, source: Source
+) -> SourceReport:
+    started = time.monotonic()
+    fetched_at = utc_now()
+    status: int | None = None
+    try:
+        validators = store.validators_for(source.id, source.url)
+        result = await fetcher.fetch(source.url, validators=validators, headers=source.headers)
+        status = result.status
+        if result.moved_permanently_to:
+            log(
+                logging.WARNING,
+                source.id,
+                f"moved permanently to {result.moved_permanently_to}; update sources.yaml",
+            )
+        if result.not_modified:
+            store.save_not_modified(
+                source.id, source.url, validators=result.validators, fetched_at=fetched_at
+            )
+            return SourceReport(
+                source.id,
+                "not modified",
+                seconds=time.monotonic() - started,
+                moved_to=result.moved_permanently_to,
+            )
+
+        extracted = parse_feed(result.body, url=result.url, content_type=result.content_type)
+        timezone = ZoneInfo(settings.timezone_for(source))
+        language = source.language or extracted.language or settings.config.stream.language
+        articles = [
+            article
+            for entry in extracted.entries
+            if (
+                article := normalise_entry(
+                    entry,
+                    source_id=source.id,
+                    timezone=timezone,
+                    fetched_at=fetched_at,
+                    language=language,
+                )
+            )
+        ]
+        for warning in extracted.warnings:
+            log(logging.WARNING, source.id, warning)
+        counts = store.save_fetch(
+            source.id,
+            source.url,
+            articles,
+            validators=result.validators,
+            status=result.status,
+            fetched_at=fetched_at,
+            warnings=extracted.warnings,
+            moved_to=result.moved_permanently_to,
+        )
+        return SourceReport(
+            source.id,
+            "ok",
+            counts=counts,
+            warnings=extracted.warnings,
+            moved_to=result.moved_permanently_to,
+            seconds=time.monotonic() - started,
+        )
+    except (FetchError, ExtractError) as error:
+        message = str(error)
+        status = getattr(error, "status", status)
+    except Exception as error:  # a bug must not cost the other sources their run
+        logging.getLogger("feeds").exception("%s: unexpected error", source.id)
+        message = f"internal error: {type(error).__name__}: {error}"
+    failures = store.save_failure(
+        source.id, source.url, error=message, status=status, fetched_at=fetched_at
+    )
+    log(logging.ERROR, source.id, f"failed ({failures} in a row): {message}")
+    return SourceReport(source.id, "failed", error=message, seconds=time.monotonic() - started)

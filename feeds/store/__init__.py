@@ -1,0 +1,5 @@
+"""Store: articles and source state in SQLite (default) or PostgreSQL, via SQLAlchemy 2."""
+
+from feeds.store.store import SaveCounts, Store, StoredArticle
+
+__all__ = ["SaveCounts", "Store", "StoredArticle"]

@@ -1,0 +1,325 @@
+"""The state database: articles, the sources that carry them, source health, outputs.
+
+Every source's articles and its new state are saved in one transaction, so a crash leaves a
+source either fully updated or as it was.
+"""
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from sqlalchemy import create_engine, delete, event, func, select, update
+from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.orm import Session, sessionmaker
+
+from feeds.fetch import Validators
+from feeds.normalise.article import Article
+from feeds.store.schema import (
+    ArticleRow,
+    ArticleSourceRow,
+    Base,
+    OutputRow,
+    SourceRow,
+    TombstoneRow,
+)
+
+
+@dataclass(slots=True)
+class SaveCounts:
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+
+@dataclass(slots=True)
+class StoredArticle:
+    """An article as publish reads it: the row plus every source that carries it."""
+
+    row: ArticleRow
+    source_ids: list[str]
+
+
+def open_engine(url: str) -> Engine:
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
+        Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(url)
+    if engine.dialect.name == "sqlite":
+
+        @event.listens_for(engine, "connect")
+        def _sqlite_pragmas(connection, _record) -> None:  # type: ignore[no-untyped-def]
+            cursor = connection.cursor()
+            # WAL: readers (feeds status, feeds serve) never block the writer, and a crash
+            # mid-write leaves the last committed state.
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA synchronous=NORMAL")
+            cursor.execute("PRAGMA busy_timeout=30000")
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.close()
+
+    return engine
+
+
+class Store:
+    def __init__(self, url: str):
+        self.url = url
+        self.engine = open_engine(url)
+        Base.metadata.create_all(self.engine)
+        self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def session(self) -> Session:
+        return self._sessions()
+
+    # Sources -------------------------------------------------------------------------------
+
+    def validators_for(self, source_id: str, url: str) -> Validators:
+        """Validators from the last fetch, unless the operator changed the source's URL."""
+        with self.session() as session:
+            row = session.get(SourceRow, source_id)
+            if row is None or row.url != url:
+                return Validators()
+            return Validators(etag=row.etag, last_modified=row.last_modified)
+
+    def save_fetch(
+        self,
+        source_id: str,
+        url: str,
+        articles: list[Article],
+        *,
+        validators: Validators,
+        status: int,
+        fetched_at: datetime,
+        warnings: list[str],
+        moved_to: str | None,
+    ) -> SaveCounts:
+        """Store a successful fetch: its articles and the source's new state, atomically."""
+        with self.session() as session, session.begin():
+            counts = self._upsert_articles(session, source_id, articles, fetched_at)
+            row = self._source_row(session, source_id, url)
+            row.etag, row.last_modified = validators.etag, validators.last_modified
+            row.last_fetch_at = row.last_success_at = fetched_at
+            row.last_status = status
+            row.consecutive_failures = 0
+            row.last_error = None
+            row.warnings = warnings
+            row.moved_to = moved_to
+            row.entries_last_fetch = len(articles)
+        return counts
+
+    def save_not_modified(
+        self, source_id: str, url: str, *, validators: Validators, fetched_at: datetime
+    ) -> None:
+        with self.session() as session, session.begin():
+            row = self._source_row(session, source_id, url)
+            listed_since = row.last_success_at
+            row.etag = validators.etag or row.etag
+            row.last_modified = validators.last_modified or row.last_modified
+            row.last_fetch_at = row.last_success_at = fetched_at
+            row.last_status = 304
+            row.consecutive_failures = 0
+            row.last_error = None
+            if listed_since is None:
+                return
+            # The feed is unchanged, so what it listed at the last success is still listed:
+            # those articles stay current for retention.
+            session.execute(
+                update(ArticleRow)
+                .where(
+                    ArticleRow.last_seen_at >= listed_since,
+                    ArticleRow.id.in_(
+                        select(ArticleSourceRow.article_id).where(
+                            ArticleSourceRow.source_id == source_id
+                        )
+                    ),
+                )
+                .values(last_seen_at=fetched_at)
+            )
+
+    def save_failure(
+        self,
+        source_id: str,
+        url: str,
+        *,
+        error: str,
+        status: int | None,
+        fetched_at: datetime,
+    ) -> int:
+        """Record a failed fetch; returns the number of failures in a row."""
+        with self.session() as session, session.begin():
+            row = self._source_row(session, source_id, url)
+            row.last_fetch_at = fetched_at
+            row.last_error = error
+            row.last_error_at = fetched_at
+            row.last_status = status
+            row.consecutive_failures = (row.consecutive_failures or 0) + 1
+            return row.consecutive_failures
+
+    def sources(self) -> list[SourceRow]:
+        with self.session() as session:
+            return list(session.scalars(select(SourceRow).order_by(SourceRow.id)))
+
+    def article_counts(self) -> dict[str, int]:
+        """Articles stored per source (an article carried by two sources counts for both)."""
+        with self.session() as session:
+            rows = session.execute(
+                select(ArticleSourceRow.source_id, func.count()).group_by(
+                    ArticleSourceRow.source_id
+                )
+            )
+            return {source_id: count for source_id, count in rows}
+
+    @staticmethod
+    def _source_row(session: Session, source_id: str, url: str) -> SourceRow:
+        row = session.get(SourceRow, source_id)
+        if row is None:
+            row = SourceRow(id=source_id, url=url, consecutive_failures=0, warnings=[])
+            session.add(row)
+        elif row.url != url:
+            # A new URL is a new resource: the old validators do not apply to it.
+            row.url, row.etag, row.last_modified, row.moved_to = url, None, None, None
+        return row
+
+    # Articles ------------------------------------------------------------------------------
+
+    def _upsert_articles(
+        self, session: Session, source_id: str, articles: list[Article], now: datetime
+    ) -> SaveCounts:
+        counts = SaveCounts()
+        articles = self._follow_known_guids(session, source_id, articles)
+        ids = [article.id for article in articles]
+        existing = {row.id: row for row in session.scalars(
+            select(ArticleRow).where(ArticleRow.id.in_(ids)))}  # fmt: skip
+        tombstones = {row.id: row for row in session.scalars(
+            select(TombstoneRow).where(TombstoneRow.id.in_(ids)))}  # fmt: skip
+        links = set(session.scalars(
+            select(ArticleSourceRow.article_id).where(
+                ArticleSourceRow.source_id == source_id, ArticleSourceRow.article_id.in_(ids))
+        ))  # fmt: skip
+
+        for article in articles:
+            row = existing.get(article.id)
+            if row is None:
+                row = new_row(article, now, tombstones.pop(article.id, None))
+                session.add(row)
+                existing[article.id] = row
+                counts.new += 1
+            elif row.source_id == source_id and row.fingerprint != article.fingerprint():
+                update_row(row, article, now)
+                counts.updated += 1
+            else:
+                counts.unchanged += 1  # unchanged, or a copy of a story another source owns
+            row.last_seen_at = now
+            if article.id not in links:
+                session.add(
+                    ArticleSourceRow(source_id=source_id, article_id=article.id, guid=article.guid)
+                )
+                links.add(article.id)
+        for tombstone in tombstones.values():
+            if tombstone.id in existing:
+                session.delete(tombstone)
+        return counts
+
+    @staticmethod
+    def _follow_known_guids(
+        session: Session, source_id: str, articles: list[Article]
+    ) -> list[Article]:
+        """An item whose link changed but whose guid did not keeps its first id."""
+        guids = [article.guid for article in articles if article.guid]
+        known = dict(
+            session.execute(
+                select(ArticleSourceRow.guid, ArticleSourceRow.article_id).where(
+                    ArticleSourceRow.source_id == source_id, ArticleSourceRow.guid.in_(guids)
+                )
+            ).all()
+        ) if guids else {}  # fmt: skip
+        unique: dict[str, Article] = {}
+        for article in articles:
+            if article.guid in known:
+                article.id = known[article.guid]
+            unique.setdefault(article.id, article)  # a feed listing an item twice counts once
+        return list(unique.values())
+
+    def prune(self, *, last_seen_before: datetime, now: datetime) -> int:
+        """Retire articles no source has listed since `last_seen_before`, keeping tombstones."""
+        with self.session() as session, session.begin():
+            old = list(
+                session.scalars(
+                    select(ArticleRow).where(ArticleRow.last_seen_at < last_seen_before)
+                )
+            )
+            for row in old:
+                session.merge(
+                    TombstoneRow(
+                        id=row.id, date=row.date, first_seen_at=row.first_seen_at, removed_at=now
+                    )
+                )
+            if old:
+                old_ids = [row.id for row in old]
+                session.execute(
+                    delete(ArticleSourceRow).where(ArticleSourceRow.article_id.in_(old_ids))
+                )
+                session.execute(delete(ArticleRow).where(ArticleRow.id.in_(old_ids)))
+            return len(old)
+
+    def latest_articles(self, batch: int = 500) -> Iterator[StoredArticle]:
+        """Newest first, ties broken by id, so every run orders the same articles the same way."""
+        with self.session() as session:
+            query = select(ArticleRow).order_by(ArticleRow.date.desc(), ArticleRow.id)
+            offset = 0
+            while True:
+                rows = list(session.scalars(query.limit(batch).offset(offset)))
+                if not rows:
+                    return
+                carriers: dict[str, list[str]] = {}
+                for article_id, source_id in session.execute(
+                    select(ArticleSourceRow.article_id, ArticleSourceRow.source_id)
+                    .where(ArticleSourceRow.article_id.in_([row.id for row in rows]))
+                    .order_by(ArticleSourceRow.source_id)
+                ):
+                    carriers.setdefault(article_id, []).append(source_id)
+                for row in rows:
+                    yield StoredArticle(row=row, source_ids=carriers.get(row.id, [row.source_id]))
+                offset += batch
+
+    # Outputs -------------------------------------------------------------------------------
+
+    def output_state(self, slug: str) -> OutputRow | None:
+        with self.session() as session:
+            return session.get(OutputRow, slug)
+
+    def save_output_state(self, slug: str, fingerprint: str, built_at: datetime) -> None:
+        with self.session() as session, session.begin():
+            session.merge(OutputRow(slug=slug, fingerprint=fingerprint, built_at=built_at))
+
+
+def new_row(article: Article, now: datetime, tombstone: TombstoneRow | None) -> ArticleRow:
+    first_seen = tombstone.first_seen_at if tombstone else now
+    row = ArticleRow(id=article.id, source_id=article.source_id, first_seen_at=first_seen)
+    update_row(row, article, now)
+    if article.published_at is None and tombstone is not None:
+        row.date = tombstone.date
+    # A new article's "updated" is its own date, not the moment we happened to fetch it.
+    row.updated_at = article.updated_at or row.date
+    return row
+
+
+def update_row(row: ArticleRow, article: Article, now: datetime) -> None:
+    row.url = article.url
+    row.title = article.title
+    row.summary = article.summary
+    row.content_html = article.content_html
+    row.author = article.author
+    row.categories = article.categories
+    row.image_url = article.image.url if article.image else None
+    row.image_type = article.image.type if article.image else None
+    row.image_length = article.image.length if article.image else None
+    row.language = article.language
+    row.date = article.published_at or row.first_seen_at
+    row.date_from_source = article.published_at is not None
+    row.date_clamped = article.date_clamped
+    row.updated_at = max(article.updated_at or now, row.date)
+    row.fingerprint = article.fingerprint()
