@@ -48,7 +48,8 @@ class RunReport:
 
 
 def utc_now() -> datetime:
-    return datetime.now(UTC)
+    """Whole seconds: feeds carry no finer times, and equal inputs must give equal files."""
+    return datetime.now(UTC).replace(microsecond=0)
 
 
 def run_once(

@@ -14,6 +14,7 @@ from typing import Any
 from feeds.extract.entry import ExtractResult, RawEntry, RawImage
 from feeds.extract.jsonfeed import looks_like_json, parse_json_feed
 from feeds.extract.screen import repair_utf8, strip_internal_subset
+from feeds.normalise.urls import absolute_url
 
 PERSON = re.compile(r"^\s*(.*?)\s*[(<]\s*(.*?)\s*[)>]\s*$")
 
@@ -55,8 +56,16 @@ def parse_feed(body: bytes, *, url: str, content_type: str | None = None) -> Ext
 
     feed = parsed.get("feed", {})
     language = feed.get("language")
+    # Relative links in an item point into the site, which is often not where the feed is
+    # served (a CDN, FeedBurner): resolve them against the site's link, as Miniflux does.
+    site = absolute_url(feed.get("link"), url) or url
+    # Atom: a feed-level author is the author of every entry that names none.
+    feed_authors = author_names(feed) if parsed.get("version", "").startswith("atom") else []
     return ExtractResult(
-        entries=[entry_from_feedparser(entry, url, language) for entry in parsed.entries],
+        entries=[
+            entry_from_feedparser(entry, url, site, language, feed_authors)
+            for entry in parsed.entries
+        ],
         title=feed.get("title"),
         link=feed.get("link"),
         language=language,
@@ -72,7 +81,9 @@ def describe_bozo(parsed: Any) -> str:
     return text[:200]
 
 
-def entry_from_feedparser(entry: Any, feed_url: str, feed_language: str | None) -> RawEntry:
+def entry_from_feedparser(
+    entry: Any, feed_url: str, site_url: str, feed_language: str | None, feed_authors: list[str]
+) -> RawEntry:
     title_detail = entry.get("title_detail") or {}
     summary_detail = entry.get("summary_detail") or {}
     content = best_content(entry.get("content") or [])
@@ -86,16 +97,28 @@ def entry_from_feedparser(entry: Any, feed_url: str, feed_language: str | None) 
         title=as_html(entry.get("title"), title_detail.get("type")),
         summary_html=summary,
         content_html=content,
-        published=entry.get("published") or entry.get("issued") or None,
-        updated=entry.get("updated") or entry.get("modified") or None,
-        authors=author_names(entry),
+        # dict.get: feedparser's own get() answers "updated" with the published date.
+        published=dict.get(entry, "published") or dict.get(entry, "issued") or None,
+        updated=dict.get(entry, "updated") or dict.get(entry, "modified") or None,
+        authors=author_names(entry) or feed_authors,
         categories=[
             c for c in (tag.get("term") or tag.get("label") for tag in entry.get("tags") or []) if c
         ],
         images=images_of(entry),
         language=title_detail.get("language") or feed_language,
-        base_url=summary_detail.get("base") or title_detail.get("base") or feed_url,
+        base_url=xml_base(entry, feed_url) or site_url,
     )
+
+
+def xml_base(entry: Any, feed_url: str) -> str | None:
+    """The entry's xml:base, if the feed set one (feedparser reports the feed URL otherwise)."""
+    for key in ("content", "summary_detail", "title_detail"):
+        detail = entry.get(key)
+        detail = detail[0] if isinstance(detail, list) and detail else detail
+        base = detail.get("base") if detail else None
+        if base and base != feed_url:
+            return base
+    return None
 
 
 def as_html(value: str | None, media_type: str | None) -> str | None:

@@ -4,6 +4,7 @@ import json
 from typing import Any
 
 from feeds.extract.entry import ExtractResult, RawEntry, RawImage
+from feeds.normalise.urls import absolute_url
 
 
 def looks_like_json(body: bytes, content_type: str | None) -> bool:
@@ -26,8 +27,10 @@ def parse_json_feed(body: bytes, *, url: str) -> ExtractResult:
         warnings.append("JSON Feed without a jsonfeed.org version; read as 1.1")
     language = text_or_none(document.get("language"))
     feed_authors = authors_of(document)
+    # Relative item URLs point into the site, as in RSS (see feed.py).
+    site = absolute_url(text_or_none(document.get("home_page_url")), url) or url
     entries = [
-        entry_from_item(item, url, language, feed_authors)
+        entry_from_item(item, site, language, feed_authors)
         for item in document["items"]
         if isinstance(item, dict)
     ]
@@ -41,7 +44,7 @@ def parse_json_feed(body: bytes, *, url: str) -> ExtractResult:
 
 
 def entry_from_item(
-    item: dict[str, Any], feed_url: str, language: str | None, feed_authors: list[str]
+    item: dict[str, Any], base_url: str, language: str | None, feed_authors: list[str]
 ) -> RawEntry:
     content = text_or_none(item.get("content_html"))
     if content is None and (plain := text_or_none(item.get("content_text"))):
@@ -79,7 +82,7 @@ def entry_from_item(
         categories=[str(tag) for tag in item.get("tags") or [] if str(tag).strip()],
         images=[image for image in images if image.url],
         language=text_or_none(item.get("language")) or language,
-        base_url=feed_url,
+        base_url=base_url,
     )
 
 

@@ -18,6 +18,7 @@ Choices worth knowing:
 import calendar
 import re
 from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
+from functools import cache
 
 # Hours from UTC of the zone abbreviations that feeds write.
 ZONE_OFFSETS: dict[str, int] = {
@@ -145,7 +146,7 @@ _DATE_PATTERNS = (_ISO_DATE_RE, _NUMERIC_DATE_RE, _DAY_MONTH_YEAR_RE, _MONTH_DAY
 # What may follow a date: separators, an optional time, an optional zone.
 _CLOCK_RE = re.compile(
     r"""
-    [\s,|@-]*                                   # "2022, 09:15", "2022 | 09:15", "2022 - 09:15"
+    [\s,|/·•@-]*                                # "2022, 09:15", "2022 | 09:15", "2022 · 09:15"
     (?:
         (?:(?:pukul|pkl\.?|jam|at)\s*|T)?       # "pukul 14.40", "at 2:40 PM", ISO "T"
         (?P<hour>\d{1,2})[:.](?P<minute>\d{2})
@@ -281,7 +282,7 @@ def _read_clock(text: str, default_tz: tzinfo) -> tuple[time | None, tzinfo] | N
     second = int(match["second"] or 0)
     microsecond = int((match["fraction"] or "0").ljust(6, "0")[:6])
     if match["ampm"]:
-        if False:
+        if not 1 <= hour <= 12:
             raise _InvalidDate(text)
         pm = match["ampm"].lower().startswith("p")
         hour = hour % 12 + (12 if pm else 0)
@@ -304,8 +305,14 @@ def _read_zone(text: str, default_tz: tzinfo) -> tzinfo | None:
     hours, minutes = int(match["hours"]), int(match["minutes"] or 0)
     if hours > 14 or minutes > 59:
         raise _InvalidDate(text)
-    offset = timedelta(hours=hours, minutes=minutes)
-    return timezone(-offset if match["sign"] == "-" else offset)
+    sign = -1 if match["sign"] == "-" else 1
+    return _offset_zone(sign * (hours * 60 + minutes))
+
+
+@cache
+def _offset_zone(minutes: int) -> timezone:
+    """Fixed-offset zones, built once each: a feed repeats the same offset on every entry."""
+    return timezone(timedelta(minutes=minutes))
 
 
 def _parse_relative(text: str, default_tz: tzinfo, now: datetime) -> datetime | None:

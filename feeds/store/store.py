@@ -208,7 +208,13 @@ class Store:
                 existing[article.id] = row
                 counts.new += 1
             elif row.source_id == source_id and row.fingerprint != article.fingerprint():
-                update_row(row, article, now)
+                # The source's own modification date when it moved on, else the moment we saw
+                # the change: either way readers see a newer "updated".
+                changed_at = article.updated_at
+                if changed_at is None or changed_at <= row.updated_at:
+                    changed_at = now
+                update_row(row, article)
+                row.updated_at = max(changed_at, row.date)
                 counts.updated += 1
             else:
                 counts.unchanged += 1  # unchanged, or a copy of a story another source owns
@@ -299,7 +305,7 @@ class Store:
 def new_row(article: Article, now: datetime, tombstone: TombstoneRow | None) -> ArticleRow:
     first_seen = tombstone.first_seen_at if tombstone else now
     row = ArticleRow(id=article.id, source_id=article.source_id, first_seen_at=first_seen)
-    update_row(row, article, now)
+    update_row(row, article)
     if article.published_at is None and tombstone is not None:
         row.date = tombstone.date
     # A new article's "updated" is its own date, not the moment we happened to fetch it.
@@ -307,7 +313,7 @@ def new_row(article: Article, now: datetime, tombstone: TombstoneRow | None) -> 
     return row
 
 
-def update_row(row: ArticleRow, article: Article, now: datetime) -> None:
+def update_row(row: ArticleRow, article: Article) -> None:
     row.url = article.url
     row.title = article.title
     row.summary = article.summary
@@ -321,5 +327,4 @@ def update_row(row: ArticleRow, article: Article, now: datetime) -> None:
     row.date = article.published_at or row.first_seen_at
     row.date_from_source = article.published_at is not None
     row.date_clamped = article.date_clamped
-    row.updated_at = max(article.updated_at or now, row.date)
     row.fingerprint = article.fingerprint()

@@ -1,0 +1,120 @@
+"""Shared test fixtures: a loopback HTTP server, sources.yaml writing, running the CLI."""
+
+import socket
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from ruamel.yaml import YAML
+
+from feeds.cli import main
+from tests.server import FixtureServer, Route
+
+FIXTURES = Path(__file__).parent / "fixtures"
+FEED_FIXTURES = FIXTURES / "feeds"
+REPO = Path(__file__).resolve().parents[1]
+SHARED = REPO.parent / "shared"
+
+CONTENT_TYPES = {
+    ".xml": "application/rss+xml; charset=utf-8",
+    ".rss": "application/rss+xml; charset=utf-8",
+    ".rdf": "application/rdf+xml; charset=utf-8",
+    ".atom": "application/atom+xml; charset=utf-8",
+    ".json": "application/feed+json; charset=utf-8",
+}
+
+
+@pytest.fixture
+def server() -> Iterator[FixtureServer]:
+    fixture_server = FixtureServer().start()
+    yield fixture_server
+    fixture_server.stop()
+
+
+def serve_fixture(server: FixtureServer, name: str, path: str | None = None) -> str:
+    """Serve tests/fixtures/feeds/<name> at `path` (default /<name>); returns its URL."""
+    file = FEED_FIXTURES / name
+    path = path or f"/{name}"
+    server.routes[path] = Route(body=file.read_bytes(), content_type=CONTENT_TYPES[file.suffix])
+    return server.url(path)
+
+
+def closed_port_url() -> str:
+    """A loopback URL nothing listens on: connecting is refused at once."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    return f"http://127.0.0.1:{port}/feed.xml"
+
+
+@dataclass
+class Workspace:
+    """A folder with its own sources.yaml, state database and output folder."""
+
+    root: Path
+
+    @property
+    def config(self) -> Path:
+        return self.root / "sources.yaml"
+
+    @property
+    def output(self) -> Path:
+        return self.root / "output"
+
+    @property
+    def database(self) -> Path:
+        return self.root / "state" / "feeds.db"
+
+    def write_config(self, sources: list[dict], outputs: list[dict] | None = None, **extra) -> Path:
+        document = {
+            "stream": {
+                "title": "Berita Terkini",
+                "link": "https://berita.example.id/",
+                "description": "Berita terkini untuk pengujian",
+                "language": "id",
+                "feed_base_url": "https://berita.example.id/feeds/",
+            },
+            "defaults": {"interval": "15m", "timezone": "Asia/Jakarta", "limit": 50},
+            "fetch": {"connect_timeout": "2s", "read_timeout": "1s", "total_timeout": "5s"},
+            "outputs": outputs or [],
+            "sources": sources,
+        }
+        for key, value in extra.items():
+            document.setdefault(key, {}).update(value)
+        with self.config.open("w", encoding="utf-8") as file:
+            YAML(typ="safe", pure=True).dump(document, file)
+        return self.config
+
+    def published(self) -> dict[str, bytes]:
+        return {p.name: p.read_bytes() for p in sorted(self.output.glob("*")) if p.is_file()}
+
+
+@pytest.fixture
+def workspace(tmp_path: Path) -> Workspace:
+    return Workspace(tmp_path)
+
+
+@dataclass
+class Result:
+    code: int
+    out: str
+    err: str
+
+
+@pytest.fixture
+def feeds(capsys: pytest.CaptureFixture[str], workspace: Workspace) -> Callable[..., Result]:
+    """Run the `feeds` CLI in-process, as a user would type it, against the workspace."""
+
+    def run(*args: str) -> Result:
+        command, *rest = args
+        argv = [command, "--sources", str(workspace.config), *rest]
+        if command == "run" and "--db" not in rest:
+            argv += ["--db", f"sqlite:///{workspace.database}", "--output", str(workspace.output)]
+        if command == "status" and "--db" not in rest:
+            argv += ["--db", f"sqlite:///{workspace.database}"]
+        code = main(argv)
+        captured = capsys.readouterr()
+        return Result(code, captured.out, captured.err)
+
+    return run

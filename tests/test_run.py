@@ -1,0 +1,366 @@
+"""`feeds run` end to end: a real HTTP server on 127.0.0.1, a real SQLite file, the CLI as a
+user runs it, and the published RSS/Atom parsed back and checked field by field."""
+
+import json
+import os
+import threading
+import time
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+from pathlib import Path
+
+import feedparser
+import pytest
+from lxml import etree
+
+from feeds.runlock import RunLock
+from tests.conftest import FEED_FIXTURES, Workspace, closed_port_url, serve_fixture
+from tests.server import Route
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+
+
+def truth_file(fixture: str) -> Path:
+    return FEED_FIXTURES / f"{fixture.split('.')[0]}.expected.json"
+
+
+# Each fixture "x.xml" has its truth in "x.expected.json", written by hand from the fixture.
+EXPECTED_FIXTURES = sorted(
+    feed.name
+    for feed in FEED_FIXTURES.iterdir()
+    if not feed.name.endswith(".expected.json") and truth_file(feed.name).exists()
+)
+
+
+def source(source_id: str, url: str, **extra: object) -> dict:
+    return {"id": source_id, "name": source_id.title(), "url": url, **extra}
+
+
+def rss_items(data: bytes) -> dict[str, etree._Element]:
+    """Items of a published RSS file by guid, read with lxml (independent of feedparser)."""
+    root = etree.fromstring(data)
+    return {item.findtext("guid"): item for item in root.iter("item")}
+
+
+def atom_entries(data: bytes) -> dict[str, etree._Element]:
+    root = etree.fromstring(data)
+    return {entry.findtext(f"{ATOM}id"): entry for entry in root.iter(f"{ATOM}entry")}
+
+
+@pytest.mark.parametrize("name", EXPECTED_FIXTURES)
+def test_every_field_of_every_fixture_reaches_rss_and_atom(
+    name: str, server, workspace: Workspace, feeds
+) -> None:
+    expected = json.loads(truth_file(name).read_text(encoding="utf-8"))
+    workspace.write_config([source("fixture", serve_fixture(server, name))])
+    started = datetime.now(UTC).replace(microsecond=0)
+    result = feeds("run")
+    finished = datetime.now(UTC)
+    assert result.code == 0, result.err
+    rss = (workspace.output / "berita-terkini.rss").read_bytes()
+    atom = (workspace.output / "berita-terkini.atom").read_bytes()
+    items, entries = rss_items(rss), atom_entries(atom)
+    parsed_rss, parsed_atom = feedparser.parse(rss), feedparser.parse(atom)
+    by_link_rss = {e.get("link"): e for e in parsed_rss.entries}
+    by_link_atom = {e.get("link"): e for e in parsed_atom.entries}
+
+    with_links = [item for item in expected if item.get("link")]
+    assert len(items) == len(expected), "every item is published once"
+    for truth in expected:
+        [entry] = [e for e in parsed_rss.entries if e.title == truth["title"]]
+        [atom_entry] = [e for e in parsed_atom.entries if e.title == truth["title"]]
+        for published in (entry.content[0].value, atom_entry.content[0].value):
+            for text in truth.get("content_must_contain", []):
+                assert text in published
+            for text in truth.get("content_must_not_contain", []):
+                assert text.lower() not in published.lower()
+    for truth in with_links:
+        link = truth["link"]
+        item, entry = items[link], entries[link]
+        assert item.findtext("title") == truth["title"]
+        assert entry.findtext(f"{ATOM}title") == truth["title"]
+        assert item.findtext("guid") == link  # the canonical URL is the id...
+        assert item.find("guid").get("isPermaLink") == "true"  # ...and a permalink
+        assert entry.findtext(f"{ATOM}id") == link
+        published = parsedate_to_datetime(item.findtext("pubDate"))
+        assert entry.findtext(f"{ATOM}published") == published.isoformat()
+        if truth.get("published"):
+            assert published.isoformat() == truth["published"]
+        else:  # no date, or one clamped from the future: the time we first saw it
+            assert started <= published <= finished
+        if truth.get("author"):
+            assert item.findtext("{http://purl.org/dc/elements/1.1/}creator") == truth["author"]
+            assert entry.findtext(f"{ATOM}author/{ATOM}name") == truth["author"]
+        assert [c.text for c in item.findall("category")] == truth.get("categories", [])
+        assert [c.get("term") for c in entry.findall(f"{ATOM}category")] == truth.get(
+            "categories", []
+        )
+        media = item.find(
+            "{http://search.yahoo.com/mrss/}group/{http://search.yahoo.com/mrss/}content"
+        )
+        assert (media.get("url") if media is not None else None) == truth.get("image")
+        # feedparser reads back what lxml reads: both formats agree.
+        assert by_link_rss[link].title == by_link_atom[link].title == truth["title"]
+        assert by_link_rss[link].id == by_link_atom[link].id == link
+        assert by_link_rss[link].published_parsed == by_link_atom[link].published_parsed
+
+
+def test_two_runs_second_is_not_modified_and_writes_nothing(server, workspace: Workspace, feeds):
+    workspace.write_config(
+        [
+            source("rss", serve_fixture(server, "rss20.xml")),
+            source("atom", serve_fixture(server, "atom10.xml")),
+        ]
+    )
+    first = feeds("run")
+    assert first.code == 0
+    before = workspace.published()
+    assert set(before) == {"berita-terkini.rss", "berita-terkini.atom"}
+    stamps = {name: (workspace.output / name).stat().st_mtime_ns for name in before}
+    time.sleep(0.05)
+
+    second = feeds("run")
+    assert second.code == 0
+    assert "rss   not modified" in second.out and "atom  not modified" in second.out
+    # The second request carried the validators, and the server answered 304.
+    assert server.hits("/rss20.xml")[-1].headers.get("If-None-Match")
+    assert workspace.published() == before  # byte-identical
+    assert {n: (workspace.output / n).stat().st_mtime_ns for n in before} == stamps  # untouched
+    assert "0 files written, 2 unchanged" in second.out
+
+
+def test_unchanged_body_without_304_still_gives_identical_files(server, workspace, feeds):
+    url = serve_fixture(server, "rss20.xml")
+    server.routes["/rss20.xml"].conditional = False  # a server that never answers 304
+    workspace.write_config([source("rss", url)])
+    feeds("run")
+    before = workspace.published()
+    second = feeds("run")
+    assert "0 new, 0 updated" in second.out
+    assert workspace.published() == before
+
+
+def test_failures_are_isolated_and_reported(server, workspace: Workspace, feeds):
+    server.routes["/broken.xml"] = Route(body=b"oops", status=500)
+    server.routes["/slow.xml"] = Route(body=b"<rss/>", delay=3)
+    server.routes["/html.xml"] = Route(
+        body=b"<html><body>Maaf</body></html>", content_type="text/html"
+    )
+    workspace.write_config(
+        [
+            source("good", serve_fixture(server, "rss20.xml")),
+            source("broken", server.url("/broken.xml")),
+            source("slow", server.url("/slow.xml")),
+            source("gone", closed_port_url()),
+            source("notfeed", server.url("/html.xml")),
+        ]
+    )
+    started = time.monotonic()
+    result = feeds("run")
+    assert time.monotonic() - started < 8  # the read timeout (1 s) bounds the slow source
+    assert result.code == 0  # source failures are reported, not fatal
+    lines = {line.split()[0]: line for line in result.out.splitlines() if line.strip()}
+    assert "new" in lines["good"]
+    assert "failed: HTTP 500 Internal Server Error" in lines["broken"]
+    assert "failed: server stopped sending for 1 s (read timeout)" in lines["slow"]
+    assert "failed: cannot connect" in lines["gone"]
+    assert "failed: not an RSS, Atom or JSON feed" in lines["notfeed"]
+    assert "5 sources, 1 ok, 4 failed" in result.out
+    assert b"<item>" in workspace.published()["berita-terkini.rss"]
+
+    strict = feeds("run", "--strict")
+    assert strict.code == 1
+
+    status = feeds("status", "--json")
+    entries = {entry["id"]: entry for entry in json.loads(status.out)["sources"]}
+    assert entries["broken"]["consecutive_failures"] == 2
+    assert entries["broken"]["last_status"] == 500
+    assert entries["good"]["last_error"] is None and entries["good"]["articles"] > 0
+    table = feeds("status")
+    assert "broken" in table.out and "HTTP 500" in table.out
+
+
+def test_same_story_in_two_sources_is_published_once(server, workspace: Workspace, feeds):
+    workspace.write_config([source("a", serve_fixture(server, "dup-a.xml"))])
+    feeds("run")
+    workspace.write_config(
+        [
+            source("a", serve_fixture(server, "dup-a.xml")),
+            source("b", serve_fixture(server, "dup-b.xml")),
+        ]
+    )
+    feeds("run")
+    rss = workspace.published()["berita-terkini.rss"]
+    links = [item.findtext("link") for item in etree.fromstring(rss).iter("item")]
+    story = "https://www.sulselpos.example/berita/2026/11/27/banjir-rob-pesisir-makassar"
+    assert links.count(story) == 1
+    assert len(links) == len(set(links)) == 3  # the shared story plus one unique item each
+
+
+def test_malicious_items_are_published_clean(server, workspace: Workspace, feeds):
+    workspace.write_config([source("evil", serve_fixture(server, "malicious.xml"))])
+    assert feeds("run").code == 0
+    for name, data in workspace.published().items():
+        parsed = feedparser.parse(data)
+        assert parsed.entries, name
+        for entry in parsed.entries:
+            html = " ".join(c.value for c in entry.get("content", [])).lower()
+            for forbidden in (
+                "<script",
+                "<iframe",
+                "<object",
+                "<embed",
+                "<style",
+                "<form",
+                "onerror",
+                "onload",
+                "onclick",
+                "javascript:",
+                "style=",
+            ):
+                assert forbidden not in html, (name, forbidden)
+
+
+def test_bozo_feed_yields_items_and_a_warning(server, workspace: Workspace, feeds):
+    workspace.write_config([source("bozo", serve_fixture(server, "bozo.xml"))])
+    result = feeds("run")
+    assert result.code == 0
+    assert "warning" in result.out
+    assert "feed is not well-formed" in result.err
+    assert len(rss_items(workspace.published()["berita-terkini.rss"])) >= 3
+    status = json.loads(feeds("status", "--json").out)["sources"][0]
+    assert any("not well-formed" in warning for warning in status["warnings"])
+
+
+def test_an_edit_updates_the_article_instead_of_adding_one(server, workspace, feeds):
+    url = serve_fixture(server, "edited-v1.xml", "/feed.xml")
+    workspace.write_config([source("site", url)])
+    feeds("run")
+    v1 = atom_entries(workspace.published()["berita-terkini.atom"])
+    serve_fixture(server, "edited-v2.xml", "/feed.xml")
+    result = feeds("run")
+    assert "1 new, 1 updated, 2 unchanged" in result.out
+    v2 = atom_entries(workspace.published()["berita-terkini.atom"])
+    assert len(v2) == len(v1) + 1
+    changed = [
+        link
+        for link in v1
+        if v1[link].findtext(f"{ATOM}title") != v2[link].findtext(f"{ATOM}title")
+    ]
+    assert len(changed) == 1
+    [link] = changed
+    assert v2[link].findtext(f"{ATOM}updated") > v1[link].findtext(f"{ATOM}updated")
+    assert v2[link].findtext(f"{ATOM}published") == v1[link].findtext(f"{ATOM}published")
+
+
+def test_bad_config_exits_2_and_leaves_published_files_alone(server, workspace, feeds):
+    workspace.write_config([source("rss", serve_fixture(server, "rss20.xml"))])
+    feeds("run")
+    before = workspace.published()
+    text = workspace.config.read_text().replace("interval: 15m", "intreval: 15m")
+    workspace.config.write_text(text)
+    result = feeds("run")
+    assert result.code == 2
+    assert f"{workspace.config}:" in result.err and "did you mean 'interval'?" in result.err
+    assert "nothing was changed" in result.err
+    assert workspace.published() == before
+    assert feeds("check").code == 2
+
+
+def test_output_not_writable_exits_2(server, workspace: Workspace, feeds):
+    workspace.write_config([source("rss", serve_fixture(server, "rss20.xml"))])
+    workspace.output.parent.mkdir(exist_ok=True)
+    workspace.output.write_text("a file where the folder should be")
+    result = feeds("run")
+    assert result.code == 2 and "cannot create output folder" in result.err
+
+
+def test_a_second_run_waits_for_the_first_then_gives_up(server, workspace: Workspace, feeds):
+    workspace.write_config([source("rss", serve_fixture(server, "rss20.xml"))])
+    database_url = f"sqlite:///{workspace.database}"
+    workspace.database.parent.mkdir(parents=True)
+    with RunLock(database_url, wait_seconds=0):
+        started = time.monotonic()
+        result = feeds("run", "--wait", "0.5")
+        assert 0.4 < time.monotonic() - started < 5
+    assert result.code == 3
+    assert "another feeds run is still working" in result.err
+    assert not workspace.output.exists()
+
+    # Released within the wait: the second run goes ahead.
+    held = threading.Event()
+
+    def hold_briefly() -> None:
+        with RunLock(database_url, wait_seconds=0):
+            held.set()
+            time.sleep(0.3)
+
+    holder = threading.Thread(target=hold_briefly)
+    holder.start()
+    held.wait(5)
+    assert feeds("run", "--wait", "10").code == 0
+    holder.join()
+
+
+def test_only_and_check_and_disabled(server, workspace: Workspace, feeds):
+    workspace.write_config(
+        [
+            source("one", serve_fixture(server, "rss20.xml")),
+            source("two", serve_fixture(server, "atom10.xml")),
+            source("off", serve_fixture(server, "rss091.xml"), enabled=False),
+        ]
+    )
+    result = feeds("run", "--only", "two")
+    assert [line.split()[0] for line in result.out.splitlines()[:-2]] == ["two"]
+    assert not server.hits("/rss20.xml") and not server.hits("/rss091.xml")
+    assert feeds("run", "--only", "nope").code == 2
+    check = feeds("check")
+    assert check.code == 0
+    assert "sources: 3 (2 enabled)" in check.out and "[disabled]" in check.out
+    assert "berita-terkini: 'Berita Terkini', 50 items" in check.out
+
+
+def test_permanent_redirect_is_followed_and_reported(server, workspace: Workspace, feeds):
+    serve_fixture(server, "rss20.xml", "/new.xml")
+    server.routes["/old.xml"] = Route(status=301, headers={"Location": "/new.xml"})
+    workspace.write_config([source("moved", server.url("/old.xml"))])
+    result = feeds("run")
+    assert f"moved permanently to {server.url('/new.xml')}" in result.out
+    status = json.loads(feeds("status", "--json").out)["sources"][0]
+    assert status["moved_to"] == server.url("/new.xml")
+
+
+def test_redirect_loop_is_bounded(server, workspace: Workspace, feeds):
+    server.routes["/a"] = Route(status=302, headers={"Location": "/b"})
+    server.routes["/b"] = Route(status=302, headers={"Location": "/a"})
+    workspace.write_config([source("loop", server.url("/a"))])
+    result = feeds("run")
+    assert "failed: more than 5 redirects" in result.out
+    assert len(server.requests) == 6
+
+
+def test_size_cap_stops_a_huge_body(server, workspace: Workspace, feeds):
+    server.routes["/big.xml"] = Route(body=b"<rss>" + b" " * 300_000 + b"</rss>")
+    workspace.write_config([source("big", server.url("/big.xml"))], fetch={"max_bytes": "100KB"})
+    result = feeds("run")
+    assert "failed: response larger than the 0.0976562 MB cap" in result.out
+
+
+def test_user_agent_and_custom_headers_are_sent(server, workspace: Workspace, feeds):
+    url = serve_fixture(server, "rss20.xml")
+    workspace.write_config([source("rss", url, headers={"X-Api-Key": "rahasia"})])
+    feeds("run")
+    [request] = server.hits("/rss20.xml")
+    assert request.headers["User-Agent"].startswith("feeds/0.1.0 (+https://berita.example.id/")
+    assert request.headers["X-Api-Key"] == "rahasia"
+    assert "gzip" in request.headers["Accept-Encoding"]
+
+
+def test_file_sources_and_retention_setting(tmp_path: Path, workspace: Workspace, feeds):
+    copy = tmp_path / "snap.xml"
+    copy.write_bytes((FEED_FIXTURES / "rss20.xml").read_bytes())
+    workspace.write_config([source("file", "snap.xml")], defaults={"retention": "7d"})
+    assert "new" in feeds("run").out
+    assert "not modified" in feeds("run").out
+    os.utime(copy, (2_000_000_000, 2_000_000_000))
+    assert "0 new, 0 updated" in feeds("run").out
