@@ -5,12 +5,14 @@ articles, ids, links and dates whichever it subscribes to.
 """
 
 import html
+import re
 from datetime import datetime
 
 from feedgen.feed import FeedGenerator
 
 from feeds import __version__
 from feeds.config import Output, Settings
+from feeds.publish.media import MediaImageEntryExtension, MediaImageExtension
 from feeds.store import StoredArticle
 
 GENERATOR_URI = "https://pypi.org/project/feedgen/"
@@ -19,7 +21,9 @@ GENERATOR_URI = "https://pypi.org/project/feedgen/"
 def render_rss(output: Output, items: list[StoredArticle], settings: Settings,
                built_at: datetime) -> bytes:  # fmt: skip
     generator = build(output, items, settings, built_at, settings.self_url(f"{output.slug}.rss"))
-    return generator.rss_str(pretty=True, encoding="UTF-8", xml_declaration=True)
+    return hex_escape_plain_text(
+        generator.rss_str(pretty=True, encoding="UTF-8", xml_declaration=True)
+    )
 
 
 def render_atom(output: Output, items: list[StoredArticle], settings: Settings,
@@ -38,7 +42,7 @@ def build(
     stream = settings.config.stream
     feed = FeedGenerator()
     feed.load_extension("dc", atom=False, rss=True)  # dc:creator: RSS <author> needs an email
-    feed.load_extension("media", atom=True, rss=True)
+    feed.register_extension("media_image", MediaImageExtension, MediaImageEntryExtension)
     # The Atom id is the Atom document's own URL: stable as long as the stream is published.
     feed.id(settings.self_url(f"{output.slug}.atom"))
     feed.title(output.title)
@@ -73,7 +77,9 @@ def add_entry(feed: FeedGenerator, item: StoredArticle) -> None:
         # entry links without their rel attribute, which would make it a second alternate.
         entry.link(href=row.url, rel="alternate", replace=True)
     if row.summary:
-        entry.description(row.summary, isSummary=True)  # RSS description and Atom summary
+        # Escaped, typed as HTML: readers render RSS descriptions as HTML, so a summary that
+        # mentions "<script>" must arrive as text, never as markup.
+        entry.summary(html.escape(row.summary, quote=False), type="html")
     content = row.content_html or f"<p>{html.escape(row.summary or row.title)}</p>"
     entry.content(content, type="html")
     entry.published(row.date)
@@ -88,9 +94,23 @@ def add_entry(feed: FeedGenerator, item: StoredArticle) -> None:
 def add_image(entry, url: str, kind: str | None, length: int | None) -> None:  # type: ignore[no-untyped-def]
     """The article's picture: Media RSS for readers that show thumbnails, and an enclosure
     where its size is known (RSS requires a length)."""
-    entry.media.content(url=url, medium="image", **({"type": kind} if kind else {}))
+    entry.media_image.image(url, kind, length)
     if length:
         entry.enclosure(url, str(length), kind or "image/jpeg")
+
+
+# RSS says nothing about whether these hold text or HTML; the RSS Best Practices Profile (and the
+# W3C validator) ask for "&" and "<" in plain text as hexadecimal references, so a reader can
+# tell "AT&T <3" from markup. The parsed text is identical either way.
+PLAIN_TEXT_ELEMENTS = re.compile(rb"(<(title|category|dc:creator)>)([^<]*)(</\2>)")
+
+
+def hex_escape_plain_text(document: bytes) -> bytes:
+    def escape(match: re.Match[bytes]) -> bytes:
+        text = match.group(3).replace(b"&amp;", b"&#x26;").replace(b"&lt;", b"&#x3C;")
+        return match.group(1) + text + match.group(4)
+
+    return PLAIN_TEXT_ELEMENTS.sub(escape, document)
 
 
 def mime_type(url: str) -> str:
