@@ -36,6 +36,11 @@ FETCHED = datetime(2026, 11, 28, 3, 0, tzinfo=UTC)
             "https://x.example/?b=2&a=1",
         ),
         ("https://x.example", "https://x.example/"),
+        (
+            "https://x.example/berita/ñandú kota?q=é",
+            "https://x.example/berita/%C3%B1and%C3%BA%20kota?q=%C3%A9",
+        ),
+        ("https://x.example/a%2fb?x=%c3%a9", "https://x.example/a%2Fb?x=%C3%A9"),
     ],
 )
 def test_canonical_url(url: str, canonical: str) -> None:

@@ -2,7 +2,7 @@
 
 import contextlib
 import re
-from urllib.parse import unquote_plus, urljoin, urlsplit, urlunsplit
+from urllib.parse import quote, unquote_plus, urljoin, urlsplit, urlunsplit
 
 # Parameters that say how a reader arrived, never which article it is.
 TRACKING_PARAMETERS = re.compile(
@@ -12,6 +12,8 @@ TRACKING_PARAMETERS = re.compile(
     re.IGNORECASE,
 )
 DEFAULT_PORTS = {"http": 80, "https": 443}
+URI_SAFE = "/%:@!$&'()*+,;=-._~?"
+PERCENT_ESCAPE = re.compile(r"%[0-9a-f][0-9a-fA-F]|%[0-9A-F][a-f]")
 
 
 def absolute_url(url: str | None, base: str | None) -> str | None:
@@ -42,7 +44,15 @@ def canonical_url(url: str) -> str:
         netloc = f"{parts.username}@{netloc}"
     # Filter the raw "key=value" pieces rather than re-encoding them: the bytes of the
     # parameters that stay must not change, or the same article would get two ids.
-    return urlunsplit((scheme, netloc, parts.path or "/", without_tracking(parts.query), ""))
+    path = as_ascii(parts.path) or "/"
+    return urlunsplit((scheme, netloc, path, as_ascii(without_tracking(parts.query)), ""))
+
+
+def as_ascii(text: str) -> str:
+    """Percent-encode what a URI may not hold (non-ASCII, spaces) and upper-case escapes, so
+    ids are valid URIs (Atom ids must be) and equal URLs are spelt one way."""
+    quoted = quote(text, safe=URI_SAFE)
+    return PERCENT_ESCAPE.sub(lambda match: match.group(0).upper(), quoted)
 
 
 def strip_tracking(url: str) -> str:
