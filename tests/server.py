@@ -2,6 +2,7 @@
 can fail, stall or redirect on demand, and records every request it gets."""
 
 import contextlib
+import gzip
 import hashlib
 import threading
 import time
@@ -20,6 +21,7 @@ class Route:
     headers: dict[str, str] = field(default_factory=dict)
     delay: float = 0.0  # seconds before answering (bounded: tests stay fast)
     conditional: bool = True  # answer 304 to a matching If-None-Match / If-Modified-Since
+    encoding: str | None = None  # "gzip" or "br": compress the body on the wire
 
 
 @dataclass
@@ -32,6 +34,9 @@ class FixtureServer:
     def __init__(self, host: str = "127.0.0.1"):
         self.routes: dict[str, Route] = {}
         self.requests: list[Request] = []
+        self.in_flight = 0
+        self.max_in_flight = 0  # the most requests the server was answering at one time
+        self._count_lock = threading.Lock()
         self._server = ThreadingHTTPServer((host, 0), self._handler_class())
         self._server.daemon_threads = True
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
@@ -65,6 +70,16 @@ class FixtureServer:
                 pass
 
             def do_GET(self) -> None:
+                with server._count_lock:
+                    server.in_flight += 1
+                    server.max_in_flight = max(server.max_in_flight, server.in_flight)
+                try:
+                    self._get()
+                finally:
+                    with server._count_lock:
+                        server.in_flight -= 1
+
+            def _get(self) -> None:
                 server.requests.append(Request(self.path, dict(self.headers.items())))
                 route = server.routes.get(self.path)
                 if route is None:
@@ -80,7 +95,16 @@ class FixtureServer:
                         self._answer(304, b"", {"ETag": etag})
                         return
                 headers.update(route.headers)
-                self._answer(route.status, route.body, headers)
+                body = route.body
+                if route.encoding == "gzip":
+                    body = gzip.compress(body)
+                elif route.encoding == "br":
+                    import brotli
+
+                    body = brotli.compress(body)
+                if route.encoding:
+                    headers["Content-Encoding"] = route.encoding
+                self._answer(route.status, body, headers)
 
             def _answer(self, status: int, body: bytes, headers: dict[str, str]) -> None:
                 self.send_response(status)

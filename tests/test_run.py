@@ -104,6 +104,11 @@ def test_every_field_of_every_fixture_reaches_rss_and_atom(
         )
         media = item.find("{http://search.yahoo.com/mrss/}content")
         assert (media.get("url") if media is not None else None) == truth.get("image")
+        enclosure = item.find("enclosure")
+        if enclosure is not None:
+            assert enclosure.get("url") == truth["image"]
+            assert enclosure.get("type").startswith("image/")
+            assert enclosure.get("length").isdigit()
         # feedparser reads back what lxml reads: both formats agree.
         assert by_link_rss[link].title == by_link_atom[link].title == truth["title"]
         assert by_link_rss[link].id == by_link_atom[link].id == link
@@ -369,3 +374,50 @@ def test_file_sources_and_retention_setting(tmp_path: Path, workspace: Workspace
     assert "not modified" in feeds("run").out
     os.utime(copy, (2_000_000_000, 2_000_000_000))
     assert "0 new, 0 updated" in feeds("run").out
+
+
+def test_per_host_limit_bounds_parallel_requests(server, workspace: Workspace, feeds):
+    for number in range(6):
+        serve_fixture(server, "rss20.xml", f"/feed{number}.xml")
+        server.routes[f"/feed{number}.xml"].delay = 0.3
+    workspace.write_config(
+        [source(f"s{number}", server.url(f"/feed{number}.xml")) for number in range(6)],
+        fetch={"per_host": 2, "concurrency": 16},
+    )
+    assert "6 sources, 6 ok" in feeds("run").out
+    assert server.max_in_flight == 2
+
+
+@pytest.mark.parametrize("encoding", ["gzip", "br"])
+def test_compressed_responses_are_decoded(server, workspace: Workspace, feeds, encoding):
+    serve_fixture(server, "rss20.xml")
+    server.routes["/rss20.xml"].encoding = encoding
+    workspace.write_config([source("packed", server.url("/rss20.xml"))])
+    result = feeds("run")
+    assert "4 new" in result.out
+    assert "br" in server.requests[0].headers["Accept-Encoding"]
+
+
+def test_json_logs_put_the_source_first(server, workspace: Workspace, capsys):
+    server.routes["/broken.xml"] = Route(body=b"oops", status=503)
+    workspace.write_config([source("broken", server.url("/broken.xml"))])
+    from feeds.cli import main
+
+    code = main(
+        [
+            "--log-format",
+            "json",
+            "run",
+            "--sources",
+            str(workspace.config),
+            "--db",
+            f"sqlite:///{workspace.database}",
+            "--output",
+            str(workspace.output),
+        ]
+    )
+    assert code == 0
+    event = json.loads(capsys.readouterr().err.splitlines()[0])
+    assert next(iter(event)) == "source"
+    assert event["source"] == "broken" and event["level"] == "error"
+    assert "HTTP 503 Service Unavailable" in event["message"]

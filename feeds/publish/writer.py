@@ -92,11 +92,14 @@ def add_entry(feed: FeedGenerator, item: StoredArticle) -> None:
 
 
 def add_image(entry, url: str, kind: str | None, length: int | None) -> None:  # type: ignore[no-untyped-def]
-    """The article's picture: Media RSS for readers that show thumbnails, and an enclosure
-    where its size is known (RSS requires a length)."""
+    """The article's picture: Media RSS for readers that show thumbnails, and an RSS enclosure.
+
+    An enclosure needs a MIME type; its length is "0" when unknown, as the RSS Best Practices
+    Profile asks (the W3C validator accepts it; fetching every image to measure it would not
+    be polite)."""
     entry.media_image.image(url, kind, length)
-    if length:
-        entry.enclosure(url, str(length), kind or "image/jpeg")
+    if kind:
+        entry.enclosure(url, str(length or 0), kind)
 
 
 # RSS says nothing about whether these hold text or HTML; the RSS Best Practices Profile (and the
