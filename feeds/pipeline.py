@@ -137,7 +137,12 @@ async def collect_source(
                 )
             )
         ]
-        for warning in extracted.warnings:
+        warnings = list(extracted.warnings)
+        if clamped := sum(article.date_clamped for article in articles):
+            warnings.append(f"{clamped} article(s) dated in the future; clamped to fetch time")
+        if skipped := len(extracted.entries) - len(articles):
+            warnings.append(f"{skipped} item(s) without link, id or title were skipped")
+        for warning in warnings:
             log(logging.WARNING, source.id, warning)
         counts = store.save_fetch(
             source.id,
@@ -146,14 +151,14 @@ async def collect_source(
             validators=result.validators,
             status=result.status,
             fetched_at=fetched_at,
-            warnings=extracted.warnings,
+            warnings=warnings,
             moved_to=result.moved_permanently_to,
         )
         return SourceReport(
             source.id,
             "ok",
             counts=counts,
-            warnings=extracted.warnings,
+            warnings=warnings,
             moved_to=result.moved_permanently_to,
             seconds=time.monotonic() - started,
         )

@@ -421,3 +421,11 @@ def test_json_logs_put_the_source_first(server, workspace: Workspace, capsys):
     assert next(iter(event)) == "source"
     assert event["source"] == "broken" and event["level"] == "error"
     assert "HTTP 503 Service Unavailable" in event["message"]
+
+
+def test_future_dates_are_clamped_and_flagged(server, workspace: Workspace, feeds):
+    workspace.write_config([source("dates", serve_fixture(server, "dates-id.xml"))])
+    result = feeds("run")
+    assert "1 article(s) dated in the future; clamped to fetch time" in result.err
+    status = json.loads(feeds("status", "--json").out)["sources"][0]
+    assert status["warnings"] == ["1 article(s) dated in the future; clamped to fetch time"]
