@@ -70,6 +70,12 @@ def build_parser() -> argparse.ArgumentParser:
     sources_option(check)
     check.set_defaults(handler=command_check)
 
+    discover = commands.add_parser("discover", help="find the feeds (or sitemaps) of a site")
+    sources_option(discover)  # only for the User-Agent's contact link, when the file exists
+    discover.add_argument("url", metavar="URL", help="a site's home page or any of its pages")
+    discover.add_argument("--timeout", type=float, default=20.0, metavar="SECONDS")
+    discover.set_defaults(handler=command_discover)
+
     status = commands.add_parser("status", help="health of every source")
     sources_option(status)
     status.add_argument("--db", metavar="URL", help="database URL (default: $FEEDS_DB, the file)")
@@ -107,6 +113,7 @@ def command_run(args: argparse.Namespace) -> int:
     from feeds.publish import OutputError
     from feeds.runlock import LockTimeout, RunLock
     from feeds.store import Store
+    from feeds.store.store import SchemaError
 
     width = max((len(source.id) for source in settings.sources), default=10)
 
@@ -125,6 +132,9 @@ def command_run(args: argparse.Namespace) -> int:
         return EXIT_LOCKED
     except OutputError as error:
         print(f"error: {error}; published files were left as they were.", file=sys.stderr)
+        return EXIT_CONFIG
+    except SchemaError as error:
+        print(f"error: {error}", file=sys.stderr)
         return EXIT_CONFIG
 
     print(summary(report, settings.output_dir))
@@ -191,6 +201,47 @@ def command_check(args: argparse.Namespace) -> int:
             f"{output.slug}.rss, {output.slug}.atom"
         )
     return EXIT_OK
+
+
+def command_discover(args: argparse.Namespace) -> int:
+    import asyncio
+
+    from feeds.discovery import discover, suggested_entry
+    from feeds.fetch import Fetcher, FetchError, user_agent
+    from feeds.fetch.fetcher import Limits
+
+    async def find():  # type: ignore[no-untyped-def]
+        limits = Limits(read_timeout=args.timeout, total_timeout=args.timeout * 2, host_delay=0)
+        async with Fetcher(limits, user_agent=user_agent(contact_page(args.sources))) as fetcher:
+            return await discover(fetcher, args.url)
+
+    try:
+        found = asyncio.run(find())
+    except FetchError as error:
+        print(f"{args.url}: cannot fetch: {error}", file=sys.stderr)
+        return EXIT_SOURCES_FAILED
+    if not found:
+        print(
+            f'{args.url}: no feed found. The page announces none (<link rel="alternate">), '
+            "no common feed path answered with a feed, and robots.txt lists no sitemap.\n"
+            "Read the page itself with kind: html and select (see README, sources.yaml)."
+        )
+        return EXIT_SOURCES_FAILED
+    for item in found:
+        title = f"  {item.title!r}" if item.title else ""
+        print(f"{item.kind:<8} {item.url}  {item.items} items  (from {item.how}){title}")
+    print("\nsources.yaml entry:")
+    print(suggested_entry(found[0], args.url), end="")
+    return EXIT_OK
+
+
+def contact_page(sources: str) -> str | None:
+    from feeds.config import ConfigError, load_settings
+
+    try:
+        return load_settings(sources).config.stream.link
+    except ConfigError:
+        return None
 
 
 def command_status(args: argparse.Namespace) -> int:

@@ -12,7 +12,8 @@ from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from feeds.config import Settings, Source
-from feeds.extract import ExtractError, parse_feed
+from feeds.crawl import harvest
+from feeds.extract import ExtractError
 from feeds.fetch import Fetcher, FetchError, user_agent
 from feeds.fetch.fetcher import Limits
 from feeds.logs import log
@@ -82,6 +83,7 @@ async def collect(
         max_redirects=fetch.max_redirects,
         concurrency=fetch.concurrency,
         per_host=fetch.per_host,
+        host_delay=fetch.host_delay.total_seconds(),
     )
     async with Fetcher(limits, user_agent=user_agent(settings.config.stream.link)) as fetcher:
 
@@ -102,7 +104,11 @@ async def collect_source(
     status: int | None = None
     try:
         validators = store.validators_for(source.id, source.url)
-        result = await fetcher.fetch(source.url, validators=validators, headers=source.headers)
+        crawling = source.kind in ("html", "sitemap")
+        if crawling and not source.robots:
+            log(logging.WARNING, source.id, "robots: false, so robots.txt is not honoured")
+        result = await fetcher.fetch(source.url, validators=validators, headers=source.headers,
+                                     polite=crawling, obey_robots=source.robots)  # fmt: skip
         status = result.status
         if result.moved_permanently_to:
             log(
@@ -121,12 +127,12 @@ async def collect_source(
                 moved_to=result.moved_permanently_to,
             )
 
-        extracted = parse_feed(result.body, url=result.url, content_type=result.content_type)
+        harvested = await harvest(fetcher, store, source, result)
         timezone = ZoneInfo(settings.timezone_for(source))
-        language = source.language or extracted.language or settings.config.stream.language
+        language = source.language or settings.config.stream.language
         articles = [
             article
-            for entry in extracted.entries
+            for entry in harvested.entries
             if (
                 article := normalise_entry(
                     entry,
@@ -137,10 +143,10 @@ async def collect_source(
                 )
             )
         ]
-        warnings = list(extracted.warnings)
+        warnings = list(harvested.warnings)
         if clamped := sum(article.date_clamped for article in articles):
             warnings.append(f"{clamped} article(s) dated in the future; clamped to fetch time")
-        if skipped := len(extracted.entries) - len(articles):
+        if skipped := len(harvested.entries) - len(articles):
             warnings.append(f"{skipped} item(s) without link, id or title were skipped")
         for warning in warnings:
             log(logging.WARNING, source.id, warning)
@@ -153,6 +159,7 @@ async def collect_source(
             fetched_at=fetched_at,
             warnings=warnings,
             moved_to=result.moved_permanently_to,
+            still_listed=harvested.still_listed,
         )
         return SourceReport(
             source.id,

@@ -133,3 +133,53 @@ def feed_problems(output: Path, slug: str = "berita-terkini") -> list[str]:
     problems = check_rss((output / f"{slug}.rss").read_bytes(), self_url=f"{base}{slug}.rss")
     problems += check_atom((output / f"{slug}.atom").read_bytes(), self_url=f"{base}{slug}.atom")
     return [p for p in problems if not any(w in p for w in ACCEPTED_WARNINGS)]
+
+
+SITE_FIXTURES = FIXTURES / "sites"
+SITE_BASES = {
+    "kabarsulsel": "https://kabarsulsel.example",
+    "portalnews": "https://www.portalnews.example",
+    "tanpatanggal": "https://tanpatanggal.example",
+    "grafik": "https://grafik.example",
+    "sitemaps": "https://sitemaps.example",
+    "discovery": "https://discovery.example",
+}
+SITE_TYPES = {".html": "text/html; charset=utf-8", ".xml": "application/xml",
+              ".gz": "application/x-gzip", ".json": "application/feed+json",
+              ".txt": "text/plain"}  # fmt: skip
+
+
+def serve_site(server: FixtureServer, site: str, *, skip: tuple[str, ...] = ()) -> None:
+    """Serve tests/fixtures/sites/<site>/ at the server root, as its README describes:
+    X/index.html at /X/ and /X; the site's base URL in sitemaps, robots.txt and feeds becomes
+    the server's."""
+    import gzip
+
+    folder = SITE_FIXTURES / site
+    for file in sorted(folder.rglob("*")):
+        relative = file.relative_to(folder).as_posix()
+        if not file.is_file() or (file.name.endswith(".json") and "expected" in file.name):
+            continue
+        if relative in skip or file.name == "README.md":
+            continue
+        body = file.read_bytes()
+        base = SITE_BASES[site].encode()
+        if file.suffix == ".gz":
+            body = gzip.compress(gzip.decompress(body).replace(base, server.base_url.encode()))
+        elif file.suffix != ".html":
+            body = body.replace(base, server.base_url.encode())
+        kind = SITE_TYPES.get(file.suffix, "application/atom+xml")
+        if file.name == "rss.xml":
+            kind = "application/rss+xml"
+        if file.name == "index.html":
+            folder_path = "/" + relative.removesuffix("index.html")
+            server.routes[folder_path] = Route(body, kind)
+            server.routes[folder_path.rstrip("/") or "/"] = Route(body, kind)
+        else:
+            server.routes["/" + relative] = Route(body, kind)
+
+
+def site_truth(site: str, name: str = "expected.json"):  # type: ignore[no-untyped-def]
+    import json
+
+    return json.loads((SITE_FIXTURES / site / name).read_text(encoding="utf-8"))

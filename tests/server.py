@@ -4,6 +4,7 @@ can fail, stall or redirect on demand, and records every request it gets."""
 import contextlib
 import gzip
 import hashlib
+import sys
 import threading
 import time
 from dataclasses import dataclass, field
@@ -28,6 +29,16 @@ class Route:
 class Request:
     path: str
     headers: dict[str, str]
+    at: float = field(default_factory=time.monotonic)  # when the server received it
+
+
+class QuietServer(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        # A client closing a kept-alive connection is normal; anything else is reported.
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
 
 
 class FixtureServer:
@@ -37,8 +48,7 @@ class FixtureServer:
         self.in_flight = 0
         self.max_in_flight = 0  # the most requests the server was answering at one time
         self._count_lock = threading.Lock()
-        self._server = ThreadingHTTPServer((host, 0), self._handler_class())
-        self._server.daemon_threads = True
+        self._server = QuietServer((host, 0), self._handler_class())
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
 
     @property

@@ -162,7 +162,7 @@ def test_failures_are_isolated_and_reported(server, workspace: Workspace, feeds)
             source("broken", server.url("/broken.xml")),
             source("slow", server.url("/slow.xml")),
             source("gone", closed_port_url()),
-            source("notfeed", server.url("/html.xml")),
+            source("notfeed", server.url("/html.xml"), kind="feed"),
         ]
     )
     started = time.monotonic()
@@ -417,7 +417,9 @@ def test_json_logs_put_the_source_first(server, workspace: Workspace, capsys):
         ]
     )
     assert code == 0
-    event = json.loads(capsys.readouterr().err.splitlines()[0])
+    err = capsys.readouterr().err
+    assert err.startswith("{"), err
+    event = json.loads(err.splitlines()[0])
     assert next(iter(event)) == "source"
     assert event["source"] == "broken" and event["level"] == "error"
     assert "HTTP 503 Service Unavailable" in event["message"]

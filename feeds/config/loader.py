@@ -218,6 +218,14 @@ def cross_check(config: Config, data: CommentedMap, base: Path) -> list[Problem]
                 f"duplicate source id {source.id!r} (first used by sources[{seen_ids[source.id]}])",
             )
         seen_ids.setdefault(source.id, index)
+        if source.kind == "html" and source.select is None:
+            report(
+                ("sources", index, "kind"),
+                "kind 'html' needs 'select' with at least "
+                "'item' (and usually 'link') to find the articles on the page",
+            )
+        if source.select is not None and source.kind != "html":
+            report(("sources", index, "select"), "'select' only applies to kind: html")
         if is_local_path(source.url) and not local_path(source.url, base).exists():
             report(("sources", index, "url"), f"no such file: {local_path(source.url, base)}")
 

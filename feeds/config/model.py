@@ -27,7 +27,7 @@ SIZE_UNITS = {"B": 1, "KB": 1024, "MB": 1024**2, "GB": 1024**3}
 MAIN_STREAM_SLUG = "berita-terkini"
 
 
-def parse_duration(value: object) -> timedelta:
+def parse_duration(value: object, *, allow_zero: bool = False) -> timedelta:
     """Read "90s", "15m", "2h", "1h30m", "30d" (or a number of seconds) as a timedelta."""
     if isinstance(value, timedelta):
         return value
@@ -42,7 +42,7 @@ def parse_duration(value: object) -> timedelta:
         seconds = days * 86400 + hours * 3600 + minutes * 60 + secs
     else:
         raise ValueError(f'{value!r} is not a duration; write it like "30s", "15m", "2h" or "1d"')
-    if seconds <= 0:
+    if seconds < 0 or (seconds == 0 and not allow_zero):
         raise ValueError("a duration must be greater than zero")
     return timedelta(seconds=seconds)
 
@@ -139,6 +139,7 @@ def format_duration(value: timedelta | None) -> str:
 
 
 Duration = Annotated[timedelta, BeforeValidator(parse_duration)]
+Pause = Annotated[timedelta, BeforeValidator(lambda value: parse_duration(value, allow_zero=True))]
 ByteSize = Annotated[int, BeforeValidator(parse_size)]
 Interval = Annotated[Schedule, BeforeValidator(parse_schedule)]
 TimeZoneName = Annotated[str, AfterValidator(check_timezone)]
@@ -182,6 +183,9 @@ class Fetch(Strict):
     max_redirects: int = Field(default=5, ge=0, le=20)
     concurrency: int = Field(default=16, ge=1, le=256)
     per_host: int = Field(default=2, ge=1, le=32)
+    # Pause between requests to one host for html and sitemap sources (robots.txt
+    # Crawl-delay wins when longer). Feeds are meant to be polled and are not slowed.
+    host_delay: Pause = Field(default_factory=lambda: timedelta(seconds=1))
 
 
 class Storage(Strict):
@@ -208,17 +212,64 @@ class Output(Strict):
     exclude: Match = Field(default_factory=Match)
 
 
+def check_selector(value: str) -> str:
+    from feeds.extract.selectors import parse_selector
+
+    parse_selector(value)
+    return value
+
+
+CssSelector = Annotated[str, AfterValidator(check_selector)]
+
+
+class ListingSelectors(Strict):
+    """Where things are on a listing page ("Berita Terkini", "Indeks"): CSS, "css@attr"."""
+
+    item: CssSelector
+    link: CssSelector = "a@href"
+    title: CssSelector | None = None  # default: the link's text
+    date: CssSelector | None = None
+    summary: CssSelector | None = None
+    image: CssSelector | None = None
+    next: CssSelector | None = None  # the link to the next listing page
+
+
+class ArticleSelectors(Strict):
+    """Per-source overrides for article pages; anything unset is found automatically."""
+
+    title: CssSelector | None = None
+    published: CssSelector | None = None
+    updated: CssSelector | None = None
+    author: CssSelector | None = None
+    image: CssSelector | None = None
+    body: CssSelector | None = None
+    description: CssSelector | None = None
+    next_page: CssSelector | None = None
+
+    def as_dict(self) -> dict[str, str]:
+        return {key: value for key, value in self.model_dump().items() if value}
+
+
 class Source(Strict):
     id: SourceId
     name: NonEmptyText
     url: NonEmptyText
-    kind: Literal["feed"] = "feed"
+    # feed: RSS/Atom/JSON Feed; html: a listing page read with `select`; sitemap: a (news)
+    # sitemap or sitemap index. Left out: the URL is fetched and, if it is a web page, its
+    # feed is discovered.
+    kind: Literal["feed", "html", "sitemap"] | None = None
     enabled: bool = True
     interval: Interval | None = None
     timezone: TimeZoneName | None = None
     categories: list[NonEmptyText] = Field(default_factory=list)
     language: NonEmptyText | None = None
     headers: dict[str, str] = Field(default_factory=dict)
+    select: ListingSelectors | None = None
+    pages: int = Field(default=1, ge=1, le=20)  # listing pages to read through `select.next`
+    follow: bool = False  # fetch each new article page for its body, date and author
+    follow_limit: int = Field(default=20, ge=1, le=500)  # article pages per run
+    article: ArticleSelectors = Field(default_factory=ArticleSelectors)
+    robots: bool = True  # honour robots.txt for html and sitemap fetches
 
     @field_validator("url")
     @classmethod

@@ -15,6 +15,14 @@ from urllib.parse import unquote, urljoin, urlsplit
 import httpx
 
 from feeds import __version__
+from feeds.fetch.robots import (
+    ALLOW_ALL,
+    DISALLOW_ALL,
+    ROBOTS_MAX_BYTES,
+    RobotsRules,
+    parse_robots,
+    robots_url,
+)
 
 PERMANENT_REDIRECTS = {301, 308}
 REDIRECTS = {301, 302, 303, 307, 308}
@@ -24,9 +32,10 @@ ACCEPT = (
 )
 
 
-def user_agent(home_page: str) -> str:
+def user_agent(home_page: str | None) -> str:
     """Names the project, its version and where its operator can be found."""
-    return f"feeds/{__version__} (+{home_page}; news aggregator)"
+    contact = f"+{home_page}; " if home_page else ""
+    return f"feeds/{__version__} ({contact}news aggregator)"
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +79,8 @@ class Limits:
     max_redirects: int = 5
     concurrency: int = 16
     per_host: int = 2
+    host_delay: float = 1.0  # between polite requests to one host
+    max_crawl_delay: float = 30.0  # a robots.txt Crawl-delay above this is capped
 
 
 class Fetcher:
@@ -90,6 +101,9 @@ class Fetcher:
         )
         self._all = asyncio.Semaphore(limits.concurrency)
         self._hosts: dict[str, asyncio.Semaphore] = {}
+        self._robots: dict[str, asyncio.Task[RobotsRules]] = {}
+        self._pacing: dict[str, asyncio.Lock] = {}
+        self._next_request_at: dict[str, float] = {}
 
     async def __aenter__(self) -> "Fetcher":
         return self
@@ -103,9 +117,18 @@ class Fetcher:
         *,
         validators: Validators = Validators(),
         headers: dict[str, str] | None = None,
+        polite: bool = False,
+        obey_robots: bool = True,
     ) -> FetchResult:
+        """Fetch `url`. `polite` (crawling pages rather than polling a feed) paces requests per
+        host and, with `obey_robots`, refuses what robots.txt disallows."""
         if urlsplit(url).scheme == "file":
             return await asyncio.to_thread(read_file, url, validators, self.limits.max_bytes)
+        if polite:
+            rules = await self.robots(url) if obey_robots else ALLOW_ALL
+            if not rules.allows(url):
+                raise FetchError(f"disallowed by {robots_url(url)} (set robots: false to override)")
+            await self._pace(url, rules.crawl_delay())
         try:
             async with asyncio.timeout(self.limits.total_timeout):
                 return await self._fetch_http(url, validators, headers or {})
@@ -136,6 +159,33 @@ class Fetcher:
             all_permanent = all_permanent and status in PERMANENT_REDIRECTS
             current = location
         raise FetchError(f"more than {self.limits.max_redirects} redirects (last to {current})")
+
+    async def robots(self, url: str) -> RobotsRules:
+        """The host's robots.txt rules, fetched once per run however many tasks ask."""
+        key = robots_url(url)
+        if key not in self._robots:
+            self._robots[key] = asyncio.ensure_future(self._load_robots(key))
+        return await self._robots[key]
+
+    async def _load_robots(self, url: str) -> RobotsRules:
+        try:
+            result = await self.fetch(url)
+        except FetchError as error:
+            if error.status is not None and 400 <= error.status < 500:
+                return ALLOW_ALL
+            return DISALLOW_ALL
+        return parse_robots(result.body[:ROBOTS_MAX_BYTES].decode("utf-8", errors="replace"))
+
+    async def _pace(self, url: str, crawl_delay: float | None) -> None:
+        """Leave at least host_delay (or the site's Crawl-delay) between requests to a host."""
+        host = urlsplit(url).netloc
+        delay = max(self.limits.host_delay, min(crawl_delay or 0.0, self.limits.max_crawl_delay))
+        loop = asyncio.get_running_loop()
+        async with self._pacing.setdefault(host, asyncio.Lock()):
+            wait = self._next_request_at.get(host, 0.0) - loop.time()
+            if wait > 0:
+                await asyncio.sleep(wait)
+            self._next_request_at[host] = loop.time() + delay
 
     def _slot(self, url: str) -> "_Slot":
         host = urlsplit(url).hostname or ""

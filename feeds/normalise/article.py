@@ -7,12 +7,15 @@ article, HTML sanitised, the summary plain text of at most ~300 characters.
 import hashlib
 import json
 import mimetypes
+import re
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from urllib.parse import unquote, urlsplit
 from zoneinfo import ZoneInfo
 
 from feeds.extract import RawEntry
+from feeds.normalise.dateline import split_dateline
 from feeds.normalise.dates import parse_date
 from feeds.normalise.html import clean_html, first_image, html_to_text, shorten
 from feeds.normalise.urls import absolute_url, canonical_url, is_web_url
@@ -45,6 +48,7 @@ class Article:
     categories: list[str] = field(default_factory=list)
     image: Image | None = None
     language: str | None = None
+    location: str | None = None  # the dateline's place: "Makassar" for "PLUZ.ID, MAKASSAR –"
     published_at: datetime | None = None  # None: the source gave no date we could read
     updated_at: datetime | None = None
     date_clamped: bool = False  # the source's date was in the future
@@ -54,7 +58,7 @@ class Article:
         visible = [
             self.url, self.title, self.summary, self.content_html, self.author,
             self.categories, self.image and (self.image.url, self.image.type, self.image.length),
-            self.language, self.published_at and self.published_at.isoformat(),
+            self.language, self.location, self.published_at and self.published_at.isoformat(),
         ]  # fmt: skip
         encoded = json.dumps(visible, ensure_ascii=False, separators=(",", ":"))
         return hashlib.sha256(encoded.encode()).hexdigest()[:32]
@@ -77,8 +81,16 @@ def normalise_entry(
 
     content_html = clean_html(entry.content_html or entry.summary_html, base_url=base)
     summary_source = entry.summary_html if entry.summary_html else content_html
-    summary = shorten(html_to_text(summary_source), SUMMARY_LENGTH)
-    title = html_to_text(entry.title) or shorten(summary, TITLE_FROM_TEXT_LENGTH)
+    # "PLUZ.ID, MAKASSAR – ..." is where the story was filed, not its first words.
+    location, summary_text = split_dateline(html_to_text(summary_source, captions=False))
+    if location is None and entry.summary_html and content_html:
+        location = split_dateline(html_to_text(content_html))[0]
+    summary = shorten(summary_text, SUMMARY_LENGTH)
+    title = (
+        html_to_text(entry.title)
+        or shorten(summary, TITLE_FROM_TEXT_LENGTH)
+        or title_from_url(url or entry.guid or "")
+    )
 
     article_id = make_id(url, entry.guid, source_id, title)
     if article_id is None:
@@ -105,10 +117,21 @@ def normalise_entry(
         categories=unique_text(entry.categories),
         image=pick_image(entry, content_html),
         language=entry.language or language,
+        location=location,
         published_at=published,
         updated_at=updated,
         date_clamped=clamped,
     )
+
+
+def title_from_url(url: str) -> str:
+    """A last resort for items that carry nothing but a link (plain sitemaps): the slug,
+    "pemkot-resmikan-jembatan.html" -> "Pemkot resmikan jembatan"."""
+    path = urlsplit(url).path if "://" in url else url
+    segments = [segment for segment in path.split("/") if segment]
+    slug = segments[-1].rsplit(".", 1)[0] if segments else ""
+    words = " ".join(part for part in re.split(r"[-_+]+", unquote(slug)) if part)
+    return (words[:1].upper() + words[1:]) if words else url
 
 
 def make_id(url: str | None, guid: str | None, source_id: str, title: str) -> str | None:

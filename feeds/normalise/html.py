@@ -112,8 +112,11 @@ def absolute_srcset(srcset: str, base_url: str | None) -> str:
     return ", ".join(candidates)
 
 
-def html_to_text(fragment: str | None) -> str:
-    """Visible text of an HTML fragment, entities decoded, whitespace collapsed."""
+def html_to_text(fragment: str | None, *, captions: bool = True) -> str:
+    """Visible text of an HTML fragment, entities decoded, whitespace collapsed.
+
+    captions=False leaves out figure captions ("Abdul Hayat Gani. foto: istimewa"): a summary
+    starts with the story, not with the photo credit above it."""
     if not fragment:
         return ""
     if "<" not in fragment and "&" not in fragment:
@@ -121,7 +124,12 @@ def html_to_text(fragment: str | None) -> str:
     root = parse_fragment(fragment)
     if root is None:
         return ""
-    for element in root.iter("script", "style", "template", "noscript"):
+    dropped = ["script", "style", "template", "noscript"]
+    if not captions:
+        dropped += ["figcaption"]
+        for caption in root.find_class("caption"):
+            caption.drop_tree()
+    for element in list(root.iter(*dropped)):
         element.drop_tree()
     for element in root.iter(*BLOCK_TAGS):
         element.text = " " + (element.text or "")

@@ -67,6 +67,7 @@ class ArticleRow(Base):
     image_type: Mapped[str | None] = mapped_column(String(100))
     image_length: Mapped[int | None] = mapped_column(Integer)
     language: Mapped[str | None] = mapped_column(String(35))
+    location: Mapped[str | None] = mapped_column(String(100))
     # The date readers see: the source's date, or when we first saw the article.
     date: Mapped[datetime] = mapped_column(UTCDateTime)
     date_from_source: Mapped[bool] = mapped_column(Boolean)

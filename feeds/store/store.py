@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from sqlalchemy import create_engine, delete, event, func, select, update
+from sqlalchemy import create_engine, delete, event, func, inspect, select, update
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -61,11 +61,29 @@ def open_engine(url: str) -> Engine:
     return engine
 
 
+class SchemaError(Exception):
+    """The database was made by an older version of feeds."""
+
+
+def check_schema(engine: Engine) -> None:
+    inspector = inspect(engine)
+    for table in Base.metadata.sorted_tables:
+        present = {column["name"] for column in inspector.get_columns(table.name)}
+        missing = [column.name for column in table.columns if column.name not in present]
+        if missing:
+            raise SchemaError(
+                f"the state database {engine.url.render_as_string(hide_password=True)} is from "
+                f"an older version (table {table.name} lacks {', '.join(missing)}); move it "
+                "aside to start afresh"
+            )
+
+
 class Store:
     def __init__(self, url: str):
         self.url = url
         self.engine = open_engine(url)
         Base.metadata.create_all(self.engine)
+        check_schema(self.engine)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
 
     def close(self) -> None:
@@ -95,10 +113,21 @@ class Store:
         fetched_at: datetime,
         warnings: list[str],
         moved_to: str | None,
+        still_listed: list[str] = (),
     ) -> SaveCounts:
-        """Store a successful fetch: its articles and the source's new state, atomically."""
+        """Store a successful fetch: its articles and the source's new state, atomically.
+
+        `still_listed`: ids of stored articles the source lists again without our re-reading
+        them (followed article pages); they stay current for retention."""
         with self.session() as session, session.begin():
             counts = self._upsert_articles(session, source_id, articles, fetched_at)
+            if still_listed:
+                counts.unchanged += len(still_listed)
+                session.execute(
+                    update(ArticleRow)
+                    .where(ArticleRow.id.in_(list(still_listed)))
+                    .values(last_seen_at=fetched_at)
+                )
             row = self._source_row(session, source_id, url)
             row.etag, row.last_modified = validators.etag, validators.last_modified
             row.last_fetch_at = row.last_success_at = fetched_at
@@ -157,6 +186,15 @@ class Store:
             row.last_status = status
             row.consecutive_failures = (row.consecutive_failures or 0) + 1
             return row.consecutive_failures
+
+    def known_ids(self, ids: list[str]) -> set[str]:
+        """Which of `ids` are stored already, by any source (or retired: never re-fetched)."""
+        if not ids:
+            return set()
+        with self.session() as session:
+            stored = session.scalars(select(ArticleRow.id).where(ArticleRow.id.in_(ids)))
+            retired = session.scalars(select(TombstoneRow.id).where(TombstoneRow.id.in_(ids)))
+            return set(stored) | set(retired)
 
     def sources(self) -> list[SourceRow]:
         with self.session() as session:
@@ -324,6 +362,7 @@ def update_row(row: ArticleRow, article: Article) -> None:
     row.image_type = article.image.type if article.image else None
     row.image_length = article.image.length if article.image else None
     row.language = article.language
+    row.location = article.location
     row.date = article.published_at or row.first_seen_at
     row.date_from_source = article.published_at is not None
     row.date_clamped = article.date_clamped
