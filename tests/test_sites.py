@@ -191,3 +191,23 @@ def test_discovery_on_fixture_homepages(server, workspace, feeds) -> None:
             assert (
                 server.url(sitemap["url"] if isinstance(sitemap, dict) else sitemap) in result.out
             )
+
+
+def test_per_source_article_selectors_win(server, workspace, feeds) -> None:
+    serve_site(server, "grafik")
+    truth = site_truth("grafik")[0]
+    from tests.server import Route
+
+    server.routes["/daftar/"] = Route(
+        f'<html><body><li><a href="{truth["url"]}">x</a></li></body></html>'.encode(), "text/html"
+    )
+    overrides = {"title": "title", "author": "meta[name='nonexistent']@content"}
+    source = {"id": "grafik", "name": "Grafik", "url": server.url("/daftar/"), "kind": "html",
+              "select": {"item": "li"}, "follow": True, "article": overrides}  # fmt: skip
+    workspace.write_config([source], fetch={"host_delay": "0s"})
+    assert feeds("run").code == 0
+    item = published(workspace)[server.url(truth["url"])]
+    # The <title> override wins over JSON-LD's headline; a selector that matches nothing
+    # leaves the field to automatic extraction.
+    assert item.findtext("title") == truth["title"] + " - Grafik Jateng"
+    assert item.findtext(f"{DC}creator") == truth["author"]
