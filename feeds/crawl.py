@@ -16,9 +16,10 @@ from dataclasses import dataclass, field
 from datetime import UTC
 
 from feeds.config import Source
+from feeds.discovery import discover
 from feeds.extract import ExtractError, RawEntry, RawImage, parse_feed
 from feeds.extract.decode import decode_html
-from feeds.extract.discover import feed_links, looks_like_html
+from feeds.extract.discover import looks_like_html
 from feeds.extract.listing import parse_listing
 from feeds.extract.page import ArticlePage, extract_article, join_pages
 from feeds.extract.sitemap import Sitemap, SitemapError, parse_sitemap
@@ -59,17 +60,27 @@ def read_feed(result: FetchResult) -> Harvest:
 
 
 async def read_discovered(fetcher: Fetcher, source: Source, first: FetchResult) -> Harvest:
-    """No kind given: a feed, or a page whose announced feed is read instead."""
+    """No kind given: a feed, or a web page whose feed (or sitemap) is found as
+    `feeds discover` finds it, and read instead."""
     if not looks_like_html(first.body):
         return read_feed(first)
-    links = feed_links(first.body, url=first.url, content_type=first.content_type)
-    if not links:
+    found = await discover(fetcher, first.url, first)
+    if not found:
         raise ExtractError(
-            'a web page with no <link rel="alternate"> feed; run `feeds discover '
-            f"{source.url}`, or set kind: html with select, or kind: sitemap"
+            'a web page with no feed: none announced (<link rel="alternate">), none at the '
+            "common paths, no sitemap in robots.txt; set kind: html with select"
         )
-    result = read_feed(await fetcher.fetch(links[0].url, headers=source.headers))
-    result.warnings.append(f"no kind given: read the feed the page announces, {links[0].url}")
+    best = found[0]
+    if best.kind == "feed":
+        result = read_feed(await fetcher.fetch(best.url, headers=source.headers))
+    else:
+        sitemap = await fetcher.fetch(best.url, headers=source.headers, polite=True,
+                                      obey_robots=source.robots)  # fmt: skip
+        result = await read_sitemaps(fetcher, source, sitemap)
+    result.warnings.append(
+        f"no kind given: read the {best.kind} found at {best.url} ({best.how}); "
+        "put that URL and kind in sources.yaml to skip the search"
+    )
     return result
 
 

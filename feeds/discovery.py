@@ -7,7 +7,7 @@ from urllib.parse import urljoin, urlsplit
 from feeds.extract import ExtractError, parse_feed
 from feeds.extract.discover import COMMON_PATHS, feed_links, looks_like_html
 from feeds.extract.sitemap import SitemapError, parse_sitemap
-from feeds.fetch import Fetcher, FetchError
+from feeds.fetch import Fetcher, FetchError, FetchResult
 
 
 @dataclass(slots=True)
@@ -19,9 +19,10 @@ class Found:
     title: str | None = None
 
 
-async def discover(fetcher: Fetcher, url: str) -> list[Found]:
-    """Feeds announced by the page, else at common paths, else sitemaps from robots.txt."""
-    page = await fetcher.fetch(url)
+async def discover(fetcher: Fetcher, url: str, page: FetchResult | None = None) -> list[Found]:
+    """Feeds announced by the page, else at common paths, else sitemaps from robots.txt.
+    `page`: the page already fetched, if the caller has it."""
+    page = page or await fetcher.fetch(url)
     if not looks_like_html(page.body):
         found = try_feed(page.body, page.url, page.content_type, "the URL itself")
         return [found] if found else []

@@ -76,18 +76,18 @@ def test_crawl_delay_from_robots_txt(server, workspace: Workspace, feeds) -> Non
 
 
 def test_a_site_url_without_kind_reads_the_announced_feed(server, workspace, feeds) -> None:
-    serve_fixture(server, "rss20.xml", "/rss.xml")
-    page = b'<html><head><link rel="alternate" type="application/rss+xml" href="/rss.xml">'
-    server.routes["/"] = Route(page + b"</head><body>Beranda</body></html>", "text/html")
-    server.routes["/kosong"] = Route(b"<html><body>Tanpa feed</body></html>", "text/html")
+    serve_fixture(server, "rss20.xml", "/situs/berita.xml")
+    page = b'<html><head><link rel="alternate" type="application/rss+xml" href="berita.xml">'
+    server.routes["/situs/"] = Route(page + b"</head><body>Beranda</body></html>", "text/html")
+    server.routes["/kosong/"] = Route(b"<html><body>Tanpa feed</body></html>", "text/html")
     workspace.write_config([
-        {"id": "situs", "name": "Situs", "url": server.url("/")},
-        {"id": "kosong", "name": "Kosong", "url": server.url("/kosong")},
+        {"id": "situs", "name": "Situs", "url": server.url("/situs/")},
+        {"id": "kosong", "name": "Kosong", "url": server.url("/kosong/")},
     ])  # fmt: skip
     result = feeds("run")
     assert "4 new" in result.out
-    assert "read the feed the page announces" in result.err
-    assert 'failed: a web page with no <link rel="alternate"> feed' in result.out
+    assert "no kind given: read the feed found at" in result.err
+    assert "failed: a web page with no feed" in result.out
 
 
 def test_discover_command_finds_link_path_or_sitemap(server, workspace: Workspace, feeds):
