@@ -70,6 +70,14 @@ def build_parser() -> argparse.ArgumentParser:
     sources_option(check)
     check.set_defaults(handler=command_check)
 
+    serve = commands.add_parser("serve", help="run the scheduler and the HTTP server")
+    sources_option(serve)
+    serve.add_argument("--host", help="address to listen on (default: serve.host, 127.0.0.1)")
+    serve.add_argument("--port", type=int, help="port (default: serve.port, 8080)")
+    serve.add_argument("--output", metavar="DIR", help="output folder (default: from the file)")
+    serve.add_argument("--db", metavar="URL", help="database URL (default: $FEEDS_DB, the file)")
+    serve.set_defaults(handler=command_serve)
+
     discover = commands.add_parser("discover", help="find the feeds (or sitemaps) of a site")
     sources_option(discover)  # only for the User-Agent's contact link, when the file exists
     discover.add_argument("url", metavar="URL", help="a site's home page or any of its pages")
@@ -116,12 +124,13 @@ def command_run(args: argparse.Namespace) -> int:
     from feeds.store.store import SchemaError
 
     width = max((len(source.id) for source in settings.sources), default=10)
+    progress = Progress(len(settings.enabled_sources(args.only)))
 
     def print_source(report: SourceReport) -> None:
-        print(f"{report.source_id:<{width}}  {describe(report)}", flush=True)
+        progress.advance(f"{report.source_id:<{width}}  {describe(report)}")
 
     try:
-        with RunLock(settings.database_url, wait_seconds=args.wait):
+        with RunLock(settings.database_url, wait_seconds=args.wait), progress:
             store = Store(settings.database_url)
             try:
                 report = run_once(settings, store, only=args.only, on_source_done=print_source)
@@ -141,6 +150,36 @@ def command_run(args: argparse.Namespace) -> int:
     if args.strict and report.failures:
         return EXIT_SOURCES_FAILED
     return EXIT_OK
+
+
+class Progress:
+    """A progress bar on a terminal; plain lines in cron, pipes and logs (no TTY)."""
+
+    def __init__(self, total: int):
+        self.total = total
+        self._bar = None
+
+    def __enter__(self) -> "Progress":
+        if sys.stdout.isatty():
+            from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeElapsedColumn
+            from rich.progress import Progress as Bar
+
+            self._bar = Bar(TextColumn("fetching"), BarColumn(), MofNCompleteColumn(),
+                            TimeElapsedColumn(), transient=True)  # fmt: skip
+            self._bar.start()
+            self._task = self._bar.add_task("sources", total=self.total)
+        return self
+
+    def advance(self, line: str) -> None:
+        if self._bar is None:
+            print(line, flush=True)
+        else:
+            self._bar.console.print(line, highlight=False, markup=False)
+            self._bar.advance(self._task)
+
+    def __exit__(self, *exc_info: object) -> None:
+        if self._bar is not None:
+            self._bar.stop()
 
 
 def describe(report) -> str:  # type: ignore[no-untyped-def]
@@ -200,6 +239,29 @@ def command_check(args: argparse.Namespace) -> int:
             f"  {output.slug}: {output.title!r}, {limit} items -> "
             f"{output.slug}.rss, {output.slug}.atom"
         )
+    return EXIT_OK
+
+
+def command_serve(args: argparse.Namespace) -> int:
+    settings = load(args)
+    if settings is None:
+        return EXIT_CONFIG
+    import asyncio
+
+    from feeds.serve.run import serve_forever
+    from feeds.store.store import SchemaError
+
+    serve = settings.config.serve
+    try:
+        asyncio.run(
+            serve_forever(settings, host=args.host or serve.host, port=args.port or serve.port)
+        )
+    except SchemaError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_CONFIG
+    except OSError as error:
+        print(f"error: cannot serve: {error}", file=sys.stderr)
+        return EXIT_CONFIG
     return EXIT_OK
 
 

@@ -38,6 +38,7 @@ class Harvest:
     entries: list[RawEntry]  # to normalise and store
     still_listed: list[str] = field(default_factory=list)  # stored ids the source still lists
     warnings: list[str] = field(default_factory=list)
+    ttl_seconds: float | None = None  # how often the feed says it changes
 
 
 async def harvest(fetcher: Fetcher, store: Store, source: Source, first: FetchResult) -> Harvest:
@@ -56,7 +57,8 @@ async def harvest(fetcher: Fetcher, store: Store, source: Source, first: FetchRe
 
 def read_feed(result: FetchResult) -> Harvest:
     extracted = parse_feed(result.body, url=result.url, content_type=result.content_type)
-    return Harvest(entries=extracted.entries, warnings=list(extracted.warnings))
+    return Harvest(entries=extracted.entries, warnings=list(extracted.warnings),
+                   ttl_seconds=extracted.ttl_seconds)  # fmt: skip
 
 
 async def read_discovered(fetcher: Fetcher, source: Source, first: FetchResult) -> Harvest:

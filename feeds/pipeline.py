@@ -31,6 +31,11 @@ class SourceReport:
     warnings: list[str] = field(default_factory=list)
     moved_to: str | None = None
     seconds: float = 0.0
+    # What the source said about when to come back (used by `feeds serve` to schedule).
+    fresh_for: float | None = None  # Cache-Control max-age / Expires
+    retry_after: str | None = None  # Retry-After of a 429/503
+    ttl_seconds: float | None = None  # RSS ttl / sy:updatePeriod
+    failures: int = 0  # consecutive failures, this one included
 
     @property
     def failed(self) -> bool:
@@ -68,14 +73,9 @@ def run_once(
     return RunReport(sources=reports, outputs=outputs, retired=retired)
 
 
-async def collect(
-    settings: Settings,
-    store: Store,
-    sources: list[Source],
-    on_source_done: Callable[[SourceReport], None] | None = None,
-) -> list[SourceReport]:
+def fetch_limits(settings: Settings) -> Limits:
     fetch = settings.config.fetch
-    limits = Limits(
+    return Limits(
         connect_timeout=fetch.connect_timeout.total_seconds(),
         read_timeout=fetch.read_timeout.total_seconds(),
         total_timeout=fetch.total_timeout.total_seconds(),
@@ -85,6 +85,15 @@ async def collect(
         per_host=fetch.per_host,
         host_delay=fetch.host_delay.total_seconds(),
     )
+
+
+async def collect(
+    settings: Settings,
+    store: Store,
+    sources: list[Source],
+    on_source_done: Callable[[SourceReport], None] | None = None,
+) -> list[SourceReport]:
+    limits = fetch_limits(settings)
     async with Fetcher(limits, user_agent=user_agent(settings.config.stream.link)) as fetcher:
 
         async def one(source: Source) -> SourceReport:
@@ -97,11 +106,17 @@ async def collect(
 
 
 async def collect_source(
-    fetcher: Fetcher, store: Store, settings: Settings, source: Source
+    fetcher: Fetcher,
+    store: Store,
+    settings: Settings,
+    source: Source,
+    *,
+    clock: Callable[[], datetime] = utc_now,
 ) -> SourceReport:
     started = time.monotonic()
-    fetched_at = utc_now()
+    fetched_at = clock().replace(microsecond=0)
     status: int | None = None
+    retry_after: str | None = None
     try:
         validators = store.validators_for(source.id, source.url)
         crawling = source.kind in ("html", "sitemap")
@@ -125,6 +140,7 @@ async def collect_source(
                 "not modified",
                 seconds=time.monotonic() - started,
                 moved_to=result.moved_permanently_to,
+                fresh_for=result.fresh_for,
             )
 
         harvested = await harvest(fetcher, store, source, result)
@@ -168,10 +184,13 @@ async def collect_source(
             warnings=warnings,
             moved_to=result.moved_permanently_to,
             seconds=time.monotonic() - started,
+            fresh_for=result.fresh_for,
+            ttl_seconds=harvested.ttl_seconds,
         )
     except (FetchError, ExtractError) as error:
         message = str(error)
         status = getattr(error, "status", status)
+        retry_after = getattr(error, "retry_after", None)
     except Exception as error:  # a bug must not cost the other sources their run
         logging.getLogger("feeds").exception("%s: unexpected error", source.id)
         message = f"internal error: {type(error).__name__}: {error}"
@@ -179,4 +198,5 @@ async def collect_source(
         source.id, source.url, error=message, status=status, fetched_at=fetched_at
     )
     log(logging.ERROR, source.id, f"failed ({failures} in a row): {message}")
-    return SourceReport(source.id, "failed", error=message, seconds=time.monotonic() - started)
+    return SourceReport(source.id, "failed", error=message, seconds=time.monotonic() - started,
+                        retry_after=retry_after, failures=failures)  # fmt: skip

@@ -160,6 +160,8 @@ class Stream(Strict):
     language: NonEmptyText = "id"
     # Where output/ is published; self links and Atom ids are built from it.
     feed_base_url: HttpUrl | None = None
+    # A WebSub hub: feeds then name it (<atom:link rel="hub">) and every change pings it.
+    websub_hub: HttpUrl | None = None
 
     @field_validator("feed_base_url")
     @classmethod
@@ -173,6 +175,12 @@ class Defaults(Strict):
     limit: int = Field(default=50, ge=1, le=1000)
     # Articles stay published this long after a source last listed them.
     retention: Duration = Field(default_factory=lambda: timedelta(days=30))
+    # `feeds serve` adapts each source's polling to its publishing rhythm within these bounds,
+    # backs off up to backoff_cap after failures, and flags a source failing for failing_after.
+    min_interval: Duration = Field(default_factory=lambda: timedelta(minutes=5))
+    max_interval: Duration = Field(default_factory=lambda: timedelta(hours=2))
+    backoff_cap: Duration = Field(default_factory=lambda: timedelta(hours=6))
+    failing_after: Duration = Field(default_factory=lambda: timedelta(days=1))
 
 
 class Fetch(Strict):
@@ -186,6 +194,18 @@ class Fetch(Strict):
     # Pause between requests to one host for html and sitemap sources (robots.txt
     # Crawl-delay wins when longer). Feeds are meant to be polled and are not slowed.
     host_delay: Pause = Field(default_factory=lambda: timedelta(seconds=1))
+
+
+class Serve(Strict):
+    """`feeds serve`: the HTTP side and the publishing rhythm."""
+
+    host: NonEmptyText = "127.0.0.1"
+    port: int = Field(default=8080, ge=1, le=65535)
+    publish_debounce: Pause = Field(default_factory=lambda: timedelta(seconds=5))
+    # /healthz answers 503 when nothing was published for this long.
+    publish_max_age: Duration = Field(default_factory=lambda: timedelta(hours=1))
+    shutdown_grace: Pause = Field(default_factory=lambda: timedelta(seconds=20))
+    reload_check: Duration = Field(default_factory=lambda: timedelta(seconds=5))
 
 
 class Storage(Strict):
@@ -260,6 +280,8 @@ class Source(Strict):
     kind: Literal["feed", "html", "sitemap"] | None = None
     enabled: bool = True
     interval: Interval | None = None
+    min_interval: Duration | None = None
+    max_interval: Duration | None = None
     timezone: TimeZoneName | None = None
     categories: list[NonEmptyText] = Field(default_factory=list)
     language: NonEmptyText | None = None
@@ -292,6 +314,7 @@ class Config(Strict):
     stream: Stream
     defaults: Defaults = Field(default_factory=Defaults)
     fetch: Fetch = Field(default_factory=Fetch)
+    serve: Serve = Field(default_factory=Serve)
     storage: Storage = Field(default_factory=Storage)
     outputs: list[Output] = Field(default_factory=list)
     sources: list[Source] = Field(default_factory=list)

@@ -42,3 +42,5 @@ class ExtractResult:
     language: str | None = None
     # Problems worth telling the operator that did not stop extraction (e.g. a bozo feed).
     warnings: list[str] = field(default_factory=list)
+    # How often the feed says it changes (RSS <ttl>, sy:updatePeriod/updateFrequency).
+    ttl_seconds: float | None = None

@@ -70,7 +70,24 @@ def parse_feed(body: bytes, *, url: str, content_type: str | None = None) -> Ext
         link=feed.get("link"),
         language=language,
         warnings=warnings,
+        ttl_seconds=feed_ttl(feed),
     )
+
+
+SY_PERIODS = {"hourly": 3600, "daily": 86400, "weekly": 604800, "monthly": 2592000,
+              "yearly": 31536000}  # fmt: skip
+
+
+def feed_ttl(feed: Any) -> float | None:
+    """RSS <ttl> (minutes) or the syndication module's updatePeriod / updateFrequency."""
+    ttl = str(feed.get("ttl", "")).strip()
+    if ttl.isdigit() and int(ttl) > 0:
+        return int(ttl) * 60.0
+    period = SY_PERIODS.get(str(feed.get("sy_updateperiod", "")).strip().lower())
+    if period:
+        frequency = str(feed.get("sy_updatefrequency", "1")).strip()
+        return period / (int(frequency) if frequency.isdigit() and int(frequency) > 0 else 1)
+    return None
 
 
 def describe_bozo(parsed: Any) -> str:

@@ -7,8 +7,10 @@ so neither a huge body nor a gzip bomb can exhaust memory.
 
 import asyncio
 import os
+import re
 from dataclasses import dataclass
-from email.utils import formatdate
+from datetime import UTC, datetime
+from email.utils import formatdate, parsedate_to_datetime
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
@@ -55,6 +57,8 @@ class FetchResult:
     validators: Validators = Validators()
     # Set when every hop to the final URL was a 301/308: the operator should update sources.yaml.
     moved_permanently_to: str | None = None
+    # How long the server says the response stays fresh (Cache-Control max-age, Expires).
+    fresh_for: float | None = None
 
     @property
     def not_modified(self) -> bool:
@@ -201,7 +205,10 @@ class Fetcher:
                     return response.status_code, urljoin(url, response.headers["location"])
                 if response.status_code == 304:
                     return FetchResult(
-                        url=url, status=304, validators=validators_of(response.headers)
+                        url=url,
+                        status=304,
+                        validators=validators_of(response.headers),
+                        fresh_for=freshness(response.headers),
                     )
                 if response.status_code >= 400:
                     raise FetchError(
@@ -216,6 +223,7 @@ class Fetcher:
                     body=body,
                     content_type=response.headers.get("content-type"),
                     validators=validators_of(response.headers),
+                    fresh_for=freshness(response.headers),
                 )
         except httpx.ConnectTimeout:
             raise FetchError(
@@ -264,6 +272,29 @@ async def read_capped(response: httpx.Response, max_bytes: int) -> bytes:
 
 def too_large(max_bytes: int) -> str:
     return f"response larger than the {max_bytes / 1024 / 1024:g} MB cap (fetch.max_bytes)"
+
+
+MAX_AGE = re.compile(r"(?:^|,)\s*(?:s-maxage|max-age)\s*=\s*\"?(\d+)", re.IGNORECASE)
+
+
+def freshness(headers: httpx.Headers) -> float | None:
+    """Seconds the response may be reused: Cache-Control max-age, else Expires - Date."""
+    if match := MAX_AGE.search(headers.get("cache-control", "")):
+        return float(match.group(1))
+    if "expires" in headers:
+        expires = http_date(headers["expires"])
+        now = http_date(headers.get("date", "")) or datetime.now(UTC)
+        if expires is not None:
+            return max(0.0, (expires - now).total_seconds())
+    return None
+
+
+def http_date(value: str) -> datetime | None:
+    try:
+        parsed = parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
 def validators_of(headers: httpx.Headers) -> Validators:

@@ -49,6 +49,8 @@ def build(
     feed.description(output.description or stream.description)
     # feedgen takes RSS's <channel><link> from the last link added: the alternate goes last.
     feed.link(href=self_url, rel="self", type=mime_type(self_url))
+    if stream.websub_hub:
+        feed.link(href=stream.websub_hub, rel="hub")
     feed.link(href=stream.link, rel="alternate", type="text/html")
     feed.language(stream.language)
     feed.author({"name": stream.title, "uri": stream.link})

@@ -196,6 +196,27 @@ class Store:
             retired = session.scalars(select(TombstoneRow.id).where(TombstoneRow.id.in_(ids)))
             return set(stored) | set(retired)
 
+    def recent_dates(self, source_id: str, *, since: datetime, limit: int = 50) -> list[datetime]:
+        """Dates of the source's newest articles (their own dates, not first-seen ones)."""
+        with self.session() as session:
+            return list(
+                session.scalars(
+                    select(ArticleRow.date)
+                    .join(ArticleSourceRow, ArticleSourceRow.article_id == ArticleRow.id)
+                    .where(
+                        ArticleSourceRow.source_id == source_id,
+                        ArticleRow.date_from_source,
+                        ArticleRow.date >= since,
+                    )
+                    .order_by(ArticleRow.date.desc())
+                    .limit(limit)
+                )
+            )
+
+    def article_total(self) -> int:
+        with self.session() as session:
+            return session.scalar(select(func.count()).select_from(ArticleRow)) or 0
+
     def sources(self) -> list[SourceRow]:
         with self.session() as session:
             return list(session.scalars(select(SourceRow).order_by(SourceRow.id)))

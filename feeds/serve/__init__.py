@@ -1,0 +1,1 @@
+"""Serve: `feeds serve`, the long-running service (scheduler + HTTP)."""
