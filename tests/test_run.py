@@ -431,3 +431,55 @@ def test_future_dates_are_clamped_and_flagged(server, workspace: Workspace, feed
     assert "1 article(s) dated in the future; clamped to fetch time" in result.err
     status = json.loads(feeds("status", "--json").out)["sources"][0]
     assert status["warnings"] == ["1 article(s) dated in the future; clamped to fetch time"]
+
+
+def test_progress_bar_on_a_terminal_and_plain_lines_without(server, workspace, tmp_path):
+    import os
+    import pty
+    import select
+    import subprocess
+    import sys
+
+    serve_fixture(server, "rss20.xml")
+    server.routes["/rss20.xml"].delay = 0.8  # under the 1 s read timeout
+    workspace.write_config([source("rss", server.url("/rss20.xml"))])
+    command = [
+        sys.executable,
+        "-m",
+        "feeds",
+        "run",
+        "--sources",
+        str(workspace.config),
+        "--db",
+        f"sqlite:///{workspace.database}",
+        "--output",
+        str(workspace.output),
+    ]
+    leader, follower = pty.openpty()
+    process = subprocess.Popen(
+        command,
+        stdout=follower,
+        stderr=follower,
+        close_fds=True,
+        env={**os.environ, "COLUMNS": "100", "TERM": "xterm"},
+    )
+    os.close(follower)
+    seen = b""
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        ready, _, _ = select.select([leader], [], [], 0.2)
+        if ready:
+            try:
+                chunk = os.read(leader, 4096)
+            except OSError:
+                break
+            if not chunk:
+                break
+            seen += chunk
+        elif process.poll() is not None:
+            break
+    process.wait(timeout=10)
+    os.close(leader)
+    assert process.returncode == 0
+    assert b"fetching" in seen and b"0/1" in seen  # the bar, drawn while the fetch runs
+    assert b"4 new" in seen  # the per-source line still appears
