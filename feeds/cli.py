@@ -41,6 +41,10 @@ def build_parser() -> argparse.ArgumentParser:
         default="text",
         help="log lines on stderr as text (default) or JSON",
     )
+    # --log-format is accepted after the command too ("feeds run --log-format json").
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--log-format", choices=["text", "json"], default=argparse.SUPPRESS,
+                        help="log lines on stderr as text (default) or JSON")  # fmt: skip
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     def sources_option(command: argparse.ArgumentParser) -> None:
@@ -51,7 +55,9 @@ def build_parser() -> argparse.ArgumentParser:
             help="configuration file (default: $FEEDS_SOURCES or ./sources.yaml)",
         )
 
-    run = commands.add_parser("run", help="fetch every enabled source once, then publish")
+    run = commands.add_parser(
+        "run", parents=[common], help="fetch every enabled source once, then publish"
+    )
     sources_option(run)
     run.add_argument("--output", metavar="DIR", help="output folder (default: from the file)")
     run.add_argument("--db", metavar="URL", help="database URL (default: $FEEDS_DB, the file)")
@@ -66,11 +72,15 @@ def build_parser() -> argparse.ArgumentParser:
     )
     run.set_defaults(handler=command_run)
 
-    check = commands.add_parser("check", help="validate sources.yaml and summarise it")
+    check = commands.add_parser(
+        "check", parents=[common], help="validate sources.yaml and summarise it"
+    )
     sources_option(check)
     check.set_defaults(handler=command_check)
 
-    serve = commands.add_parser("serve", help="run the scheduler and the HTTP server")
+    serve = commands.add_parser(
+        "serve", parents=[common], help="run the scheduler and the HTTP server"
+    )
     sources_option(serve)
     serve.add_argument("--host", help="address to listen on (default: serve.host, 127.0.0.1)")
     serve.add_argument("--port", type=int, help="port (default: serve.port, 8080)")
@@ -78,13 +88,15 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--db", metavar="URL", help="database URL (default: $FEEDS_DB, the file)")
     serve.set_defaults(handler=command_serve)
 
-    discover = commands.add_parser("discover", help="find the feeds (or sitemaps) of a site")
+    discover = commands.add_parser(
+        "discover", parents=[common], help="find the feeds (or sitemaps) of a site"
+    )
     sources_option(discover)  # only for the User-Agent's contact link, when the file exists
     discover.add_argument("url", metavar="URL", help="a site's home page or any of its pages")
     discover.add_argument("--timeout", type=float, default=20.0, metavar="SECONDS")
     discover.set_defaults(handler=command_discover)
 
-    status = commands.add_parser("status", help="health of every source")
+    status = commands.add_parser("status", parents=[common], help="health of every source")
     sources_option(status)
     status.add_argument("--db", metavar="URL", help="database URL (default: $FEEDS_DB, the file)")
     status.add_argument("--json", action="store_true", help="print JSON instead of a table")

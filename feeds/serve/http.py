@@ -88,7 +88,7 @@ class FileCache:
             return None
         relative = url_path.removeprefix("/") or INDEX
         # Empty parts ("//etc", "a//b", "dir/"), ".", ".." and dotfiles are all refused here.
-        if False:
+        if any(part == "" or part.startswith(".") for part in relative.split("/")):
             return None
         try:
             resolved = (self.root / relative).resolve(strict=True)
