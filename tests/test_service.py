@@ -19,7 +19,7 @@ from lxml import etree
 
 from feeds.config import load_settings
 from feeds.serve.scheduler import Service
-from tests.conftest import FEED_FIXTURES, REPO, Workspace, serve_fixture
+from tests.conftest import FEED_FIXTURES, REPO, Workspace, feed_problems, serve_fixture
 from tests.server import Route
 
 NOW = datetime(2027, 3, 1, 8, 0, tzinfo=UTC)  # far from the fixtures' dates: no rhythm yet
@@ -265,3 +265,38 @@ def test_serve_process_answers_then_stops_cleanly_on_sigterm_mid_fetch(server, w
     stderr = process.stderr.read().decode()
     assert "stopping" in stderr
     assert Path(workspace.database).exists()
+
+
+def test_a_publish_that_changes_feeds_pings_the_websub_hub(server, workspace) -> None:
+    from tests.test_websub import Hub
+
+    hub = Hub().start()
+    try:
+        serve_fixture(server, "rss20.xml", "/ok.xml")
+        workspace.write_config([source("ok", server.url("/ok.xml"))],
+                               stream={"websub_hub": hub.url})  # fmt: skip
+        clock = Clock(datetime.now(UTC).replace(microsecond=0))  # real dates: W3C-checked
+
+        async def scenario() -> None:
+            service = service_for(workspace, clock)
+            await service.start(paused=True)
+            try:
+                await service.poll("ok")
+                await service.publish()
+                topics = sorted(url for ping in hub.pings for url in ping.form["hub.url"])
+                assert "https://berita.example.id/feeds/berita-terkini.rss" in topics
+                assert "https://berita.example.id/feeds/berita-terkini.atom" in topics
+                assert all(ping.form["hub.mode"] == ["publish"] for ping in hub.pings)
+                count = len(hub.pings)
+                await service.publish()  # nothing changed: no ping
+                assert len(hub.pings) == count
+            finally:
+                await service.stop()
+
+        asyncio.run(scenario())
+    finally:
+        hub.stop()
+    rss = etree.fromstring((workspace.output / "berita-terkini.rss").read_bytes())
+    hubs = rss.findall(".//{http://www.w3.org/2005/Atom}link[@rel='hub']")
+    assert [link.get("href") for link in hubs] == [hub.url]
+    assert feed_problems(workspace.output) == []

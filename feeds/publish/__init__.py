@@ -1,16 +1,31 @@
-"""Publish: for each output stream, select articles and write RSS 2.0 and Atom 1.0 files."""
+"""Publish: for each output stream, select articles and write RSS 2.0, Atom 1.0 and JSON Feed
+files; then the files shared by all streams: the page for people (index.html), the OPML list
+of sources and streams (sources.opml) and the stylesheet browsers apply to the feeds
+(feed.xsl).
+
+Every file is written atomically and only when its bytes change (atomic.write_if_changed), so
+an idle run leaves the feeds untouched and readers' conditional requests keep answering 304.
+"""
 
 import hashlib
 import json
 import os
 from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import Path
 
-from feeds.config import Output, Settings
+from feeds.config import MAIN_STREAM_SLUG, Output, Settings
 from feeds.publish.atomic import write_if_changed
+from feeds.publish.json_feed import render_json_feed
+from feeds.publish.opml import render_opml
+from feeds.publish.page import render_index, source_statuses
 from feeds.publish.select import select_articles
+from feeds.publish.stylesheet import FEED_XSL, STYLESHEET_NAME
 from feeds.publish.writer import render_atom, render_rss
 from feeds.store import Store, StoredArticle
+
+INDEX_NAME = "index.html"
+OPML_NAME = "sources.opml"
 
 
 class OutputError(Exception):
@@ -25,7 +40,18 @@ class PublishReport:
     unchanged: list[str] = field(default_factory=list)
 
 
+@dataclass(slots=True)
+class Stream:
+    """One output's selected items and the build time its documents carry."""
+
+    output: Output
+    items: list[StoredArticle]
+    built_at: datetime
+
+
 def publish_all(settings: Settings, store: Store, *, now: datetime) -> list[PublishReport]:
+    """One report per output stream. The shared files are counted in the main stream's
+    report (index.html is that stream's page), so the reports name every file written."""
     folder = settings.output_dir
     try:
         folder.mkdir(parents=True, exist_ok=True)
@@ -33,12 +59,27 @@ def publish_all(settings: Settings, store: Store, *, now: datetime) -> list[Publ
         raise OutputError(f"cannot create output folder {folder}: {error.strerror}") from None
     if not os.access(folder, os.W_OK | os.X_OK):
         raise OutputError(f"output folder {folder} is not writable")
-    return [publish_output(output, settings, store, now=now) for output in settings.outputs]
+
+    # The stylesheet first: no feed ever names a stylesheet that is not there yet.
+    stylesheet_written = write(folder, STYLESHEET_NAME, FEED_XSL)
+    streams: list[Stream] = []
+    reports: list[PublishReport] = []
+    for output in settings.outputs:
+        stream, report = publish_output(output, settings, store, now=now)
+        streams.append(stream)
+        reports.append(report)
+
+    main = main_stream(streams)
+    main_report = reports[streams.index(main)]
+    record(main_report, STYLESHEET_NAME, stylesheet_written)
+    for name, data in shared_documents(settings, store, main).items():
+        record(main_report, name, write(folder, name, data))
+    return reports
 
 
 def publish_output(
     output: Output, settings: Settings, store: Store, *, now: datetime
-) -> PublishReport:
+) -> tuple[Stream, PublishReport]:
     limit = output.limit or settings.config.defaults.limit
     items = select_articles(store.latest_articles(), output, settings.sources, limit)
 
@@ -53,18 +94,38 @@ def publish_output(
     documents = {
         f"{output.slug}.rss": render_rss(output, items, settings, built_at),
         f"{output.slug}.atom": render_atom(output, items, settings, built_at),
+        f"{output.slug}.json": render_json_feed(output, items, settings),
     }
     for name, data in documents.items():
-        try:
-            changed = write_if_changed(settings.output_dir / name, data)
-        except OSError as error:
-            raise OutputError(
-                f"cannot write {settings.output_dir / name}: {error.strerror}"
-            ) from None
-        (report.written if changed else report.unchanged).append(name)
+        record(report, name, write(settings.output_dir, name, data))
     if state is None or state.fingerprint != fingerprint:
         store.save_output_state(output.slug, fingerprint, built_at)
-    return report
+    return Stream(output, items, built_at), report
+
+
+def shared_documents(settings: Settings, store: Store, main: Stream) -> dict[str, bytes]:
+    statuses = source_statuses(settings, store.sources(), store.article_counts())
+    return {
+        OPML_NAME: render_opml(settings),
+        INDEX_NAME: render_index(settings, main.items, main.built_at, statuses),
+    }
+
+
+def main_stream(streams: list[Stream]) -> Stream:
+    """Berita Terkini (always configured); the first stream should it ever be missing."""
+    return next((s for s in streams if s.output.slug == MAIN_STREAM_SLUG), streams[0])
+
+
+def write(folder: Path, name: str, data: bytes) -> bool:
+    """Write `folder/name` if its bytes changed; True when written."""
+    try:
+        return write_if_changed(folder / name, data)
+    except OSError as error:
+        raise OutputError(f"cannot write {folder / name}: {error.strerror}") from None
+
+
+def record(report: PublishReport, name: str, written: bool) -> None:
+    (report.written if written else report.unchanged).append(name)
 
 
 def output_fingerprint(output: Output, settings: Settings, items: list[StoredArticle]) -> str:

@@ -1,7 +1,8 @@
 """RSS 2.0 and Atom 1.0 documents for one output stream, written with feedgen.
 
 Both formats are built from the same items by the same code, so a reader sees the same
-articles, ids, links and dates whichever it subscribes to.
+articles, ids, links and dates whichever it subscribes to. Both name output/feed.xsl, so a
+browser shows them as a page (see stylesheet.py).
 """
 
 import html
@@ -12,8 +13,11 @@ from feedgen.feed import FeedGenerator
 
 from feeds import __version__
 from feeds.config import Output, Settings
+from feeds.publish.hub import HubLinkExtension
 from feeds.publish.media import MediaImageEntryExtension, MediaImageExtension
+from feeds.publish.stylesheet import with_stylesheet
 from feeds.store import StoredArticle
+from feeds.store.schema import ArticleRow
 
 GENERATOR_URI = "https://pypi.org/project/feedgen/"
 
@@ -21,15 +25,14 @@ GENERATOR_URI = "https://pypi.org/project/feedgen/"
 def render_rss(output: Output, items: list[StoredArticle], settings: Settings,
                built_at: datetime) -> bytes:  # fmt: skip
     generator = build(output, items, settings, built_at, settings.self_url(f"{output.slug}.rss"))
-    return hex_escape_plain_text(
-        generator.rss_str(pretty=True, encoding="UTF-8", xml_declaration=True)
-    )
+    document = generator.rss_str(pretty=True, encoding="UTF-8", xml_declaration=True)
+    return with_stylesheet(hex_escape_plain_text(document))
 
 
 def render_atom(output: Output, items: list[StoredArticle], settings: Settings,
                 built_at: datetime) -> bytes:  # fmt: skip
     generator = build(output, items, settings, built_at, settings.self_url(f"{output.slug}.atom"))
-    return generator.atom_str(pretty=True, encoding="UTF-8", xml_declaration=True)
+    return with_stylesheet(generator.atom_str(pretty=True, encoding="UTF-8", xml_declaration=True))
 
 
 def build(
@@ -50,7 +53,9 @@ def build(
     # feedgen takes RSS's <channel><link> from the last link added: the alternate goes last.
     feed.link(href=self_url, rel="self", type=mime_type(self_url))
     if stream.websub_hub:
-        feed.link(href=stream.websub_hub, rel="hub")
+        feed.link(href=stream.websub_hub, rel="hub")  # Atom
+        feed.register_extension("websub", HubLinkExtension, atom=False)  # RSS
+        feed.websub.hub = stream.websub_hub
     feed.link(href=stream.link, rel="alternate", type="text/html")
     feed.language(stream.language)
     feed.author({"name": stream.title, "uri": stream.link})
@@ -82,8 +87,7 @@ def add_entry(feed: FeedGenerator, item: StoredArticle) -> None:
         # Escaped, typed as HTML: readers render RSS descriptions as HTML, so a summary that
         # mentions "<script>" must arrive as text, never as markup.
         entry.summary(html.escape(row.summary, quote=False), type="html")
-    content = row.content_html or f"<p>{html.escape(row.summary or row.title)}</p>"
-    entry.content(content, type="html")
+    entry.content(content_html(row), type="html")
     entry.published(row.date)
     entry.updated(row.updated_at)
     if row.author:
@@ -91,6 +95,12 @@ def add_entry(feed: FeedGenerator, item: StoredArticle) -> None:
         entry.dc.dc_creator(row.author)
     for category in row.categories:
         entry.category(term=category)
+
+
+def content_html(row: ArticleRow) -> str:
+    """The article body as HTML; a paragraph of its summary (or title) when it has none. The
+    JSON Feed uses it too, so every format carries the same body."""
+    return row.content_html or f"<p>{html.escape(row.summary or row.title)}</p>"
 
 
 def add_image(entry, url: str, kind: str | None, length: int | None) -> None:  # type: ignore[no-untyped-def]
