@@ -181,7 +181,7 @@ def test_files_carry_strong_etag_last_modified_and_cache_control(
     assert re.fullmatch(r'"[0-9a-f]{32}"', response.headers["etag"])  # strong: no W/
     assert response.headers["last-modified"] == formatdate(mtime, usegmt=True)
     assert response.headers["cache-control"] == f"public, max-age={MAX_AGE}"
-    assert response.headers["vary"] == "Accept-Encoding"
+    assert response.headers["vary"] == "Accept-Encoding, Accept"  # a feed: Accept matters
     assert client.get("/berita-terkini.atom").headers["etag"] != response.headers["etag"]
 
 
@@ -266,7 +266,7 @@ def test_gzip_when_the_client_accepts_it(client: httpx.Client, output: Path) -> 
     ) as response:
         compressed = b"".join(response.iter_raw())
     assert response.headers["content-encoding"] == "gzip"
-    assert response.headers["vary"] == "Accept-Encoding"
+    assert response.headers["vary"] == "Accept-Encoding, Accept"  # a feed: Accept matters
     assert int(response.headers["content-length"]) == len(compressed)
     assert len(compressed) < len(plain.content)
     assert gzip.decompress(compressed) == (output / "berita-terkini.rss").read_bytes()
@@ -513,3 +513,21 @@ def test_an_unknown_fetch_outcome_is_a_bug(state: ServiceState) -> None:
     """A typo in the scheduler would otherwise create a metric series nobody alerts on."""
     with pytest.raises(ValueError, match="unknown fetch outcome"):
         state.record_fetch("antara", "success", 0.1)
+
+
+@pytest.mark.parametrize(
+    ("accept", "expected_type"),
+    [
+        ("text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
+         "application/xml; charset=utf-8"),  # a browser: generic XML, so feed.xsl applies
+        ("application/rss+xml, application/atom+xml, */*;q=0.5",
+         "application/rss+xml; charset=utf-8"),  # a feed reader
+        ("*/*", "application/rss+xml; charset=utf-8"),
+    ],
+)  # fmt: skip
+def test_feeds_are_generic_xml_for_browsers_and_feed_types_for_readers(
+    client: httpx.Client, accept: str, expected_type: str
+) -> None:
+    response = client.get("/berita-terkini.rss", headers={"Accept": accept})
+    assert response.headers["content-type"] == expected_type
+    assert "Accept" in response.headers["vary"]

@@ -173,15 +173,22 @@ def build_app(
             return not_found()
         wants_gzip = accepts_gzip(request.headers.get("accept-encoding", ""))
         entry = files.current(path)
-        if entry is not None and (answer := not_modified(request, entry, cache_control)):
+        vary = vary_for(path)
+        if entry is not None and (answer := not_modified(request, entry, cache_control, vary)):
             return answer  # the hot path: no read, no hash
         loaded = await run_in_threadpool(files.read, path)
         if loaded is None:
             return not_found()
         entry, body = loaded
-        if answer := not_modified(request, entry, cache_control):
+        if answer := not_modified(request, entry, cache_control, vary):
             return answer
         headers = file_headers(entry, path, cache_control)
+        headers["Vary"] = vary
+        accept = request.headers.get("accept", "")
+        if path.suffix in FEED_SUFFIXES and is_browser_navigation(accept):
+            # Browsers download application/rss+xml, and apply feed.xsl only to a generic
+            # XML type; feed readers (which do not ask for text/html) keep the feed type.
+            headers["Content-Type"] = "application/xml; charset=utf-8"
         if wants_gzip and len(body) >= MIN_GZIP_BYTES:
             body = await run_in_threadpool(files.gzipped, entry, body)
             headers["ETag"] = entry.gzip_etag
@@ -214,6 +221,19 @@ def file_headers(entry: Entry, path: Path, cache_control: str) -> dict[str, str]
     }
 
 
+FEED_SUFFIXES = (".rss", ".atom")
+
+
+def vary_for(path: Path) -> str:
+    """Feeds' type depends on Accept (see serve_file); everything may be gzip'd."""
+    return "Accept-Encoding, Accept" if path.suffix in FEED_SUFFIXES else "Accept-Encoding"
+
+
+def is_browser_navigation(accept: str) -> bool:
+    """A browser opening a page asks for text/html first; feed readers never do."""
+    return "text/html" in accept.lower()
+
+
 def content_type(path: Path) -> str:
     known = CONTENT_TYPES.get(path.suffix.lower())
     if known:
@@ -222,7 +242,7 @@ def content_type(path: Path) -> str:
     return guessed or "application/octet-stream"
 
 
-def not_modified(request: Request, entry: Entry, cache_control: str) -> Response | None:
+def not_modified(request: Request, entry: Entry, cache_control: str, vary: str) -> Response | None:
     """A 304 if the client's copy is current. If-None-Match wins over If-Modified-Since
     (RFC 9110 §13.2.2); either ETag of the version (plain or -gz) means the client has it."""
     if_none_match = request.headers.get("if-none-match")
@@ -238,7 +258,7 @@ def not_modified(request: Request, entry: Entry, cache_control: str) -> Response
         "ETag": matched,
         "Last-Modified": entry.last_modified,
         "Cache-Control": cache_control,
-        "Vary": "Accept-Encoding",
+        "Vary": vary,
     }
     return Response(status_code=304, headers=headers)
 
