@@ -151,3 +151,48 @@ def test_phone_sized_screenshot(site: FixtureServer, name: str) -> None:
     path = screenshot(site.url(f"/{name}"), f"{name.replace('.', '-')}.png")
     assert png_size(path) == PHONE
     assert path.stat().st_size > 10_000  # a blank page compresses to far less
+
+
+@pytest.fixture(scope="module")
+def served_by_feeds(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The snapshot published and served by feeds' own HTTP app (as `feeds serve` does),
+    under a real uvicorn on 127.0.0.1; yields the base URL."""
+    import socket
+    import threading
+    import time
+    from datetime import timedelta
+
+    import uvicorn
+
+    from feeds.serve.http import build_app
+    from feeds.serve.state import ServiceState
+
+    find_chromium()
+    folder = tmp_path_factory.mktemp("served")
+    sources = str(REPO / "snapshot" / "sources.yaml")
+    assert main(["run", "--sources", sources, "--output", str(folder / "output"),
+                 "--db", f"sqlite:///{folder / 'feeds.db'}"]) == 0  # fmt: skip
+    app = build_app(folder / "output", ServiceState(publish_max_age=timedelta(hours=1)),
+                    max_age_seconds=900)  # fmt: skip
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="off"))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [listener]}, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not server.started and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert server.started
+    yield f"http://127.0.0.1:{listener.getsockname()[1]}"
+    server.should_exit = True
+    thread.join(timeout=10)
+    listener.close()
+
+
+def test_feeds_own_server_lets_the_browser_style_a_feed(served_by_feeds: str) -> None:
+    """feeds serve answers a browser's navigation with generic XML, so the stylesheet runs,
+    while readers still get application/rss+xml (tests/test_http.py)."""
+    document = dom(f"{served_by_feeds}/berita-terkini.rss")
+    assert document.findtext(".//h1") == "Berita Terkini"
+    assert not document.xpath("//pre")
+    assert len(list(document.iter("h3"))) == 36
