@@ -27,4 +27,5 @@ format: $(STAMP)
 	$(VENV)/bin/ruff format feeds tests bench
 
 clean:
-	rm -rf $(VENV) state output/*.rss output/*.atom
+	rm -rf $(VENV) state
+	find output -type f ! -name .gitkeep -delete
