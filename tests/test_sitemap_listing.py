@@ -117,3 +117,25 @@ def test_feed_links_on_a_page() -> None:
         ("https://site.example/feed.json", "json", None),
     ]
     assert looks_like_html(page) and not looks_like_html(b"<?xml version='1.0'?><rss/>")
+
+
+@pytest.mark.parametrize(
+    ("channel", "seconds"),
+    [
+        ("<ttl>30</ttl>", 1800.0),
+        ("<sy:updatePeriod>hourly</sy:updatePeriod><sy:updateFrequency>2</sy:updateFrequency>",
+         1800.0),
+        ("<sy:updatePeriod>daily</sy:updatePeriod>", 86400.0),
+        ("<ttl>nol</ttl>", None),
+        ("", None),
+    ],
+)  # fmt: skip
+def test_a_feed_says_how_often_it_changes(channel: str, seconds: float | None) -> None:
+    from feeds.extract import parse_feed
+
+    feed = (
+        '<rss version="2.0" xmlns:sy="http://purl.org/rss/1.0/modules/syndication/"><channel>'
+        f"<title>x</title>{channel}<item><title>a</title><link>https://x.example/a</link></item>"
+        "</channel></rss>"
+    ).encode()
+    assert parse_feed(feed, url="https://x.example/feed").ttl_seconds == seconds
