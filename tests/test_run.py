@@ -493,3 +493,28 @@ def test_progress_bar_on_a_terminal_and_plain_lines_without(server, workspace, t
     assert process.returncode == 0
     assert b"fetching" in seen and b"0/1" in seen  # the bar, drawn while the fetch runs
     assert b"4 new" in seen  # the per-source line still appears
+
+
+def test_control_characters_never_reach_published_xml(server, workspace: Workspace, feeds):
+    """JSON can carry characters XML 1.0 forbids; one of them must not make every output
+    unwritable, and the published documents must stay well-formed and valid."""
+    item = {
+        "id": "tag:x.example,2026:\u0001kontrol",
+        "url": "https://x.example/berita/\u0007satu",
+        "title": "Judul\u000bdengan\u0001karakter\u0000kontrol \ufffe\U0001f600",
+        "content_html": "<p>Isi\u0008 berita\u001f \U0001f4f0 \u05e9\u05dc\u05d5\u05dd</p>",
+        "authors": [{"name": "Reda\u0002ksi"}],
+        "tags": ["Sul\u0003sel"],
+        "date_published": "2026-11-27T10:00:00+07:00",
+    }
+    body = json.dumps({"version": "https://jsonfeed.org/version/1.1", "title": "x",
+                       "items": [item]}).encode()  # fmt: skip
+    server.routes["/kontrol.json"] = Route(body, "application/feed+json")
+    workspace.write_config([source("kontrol", server.url("/kontrol.json"))])
+    result = feeds("run")
+    assert result.code == 0 and "1 new" in result.out, result.out + result.err
+    rss = workspace.published()["berita-terkini.rss"]
+    parsed = etree.fromstring(rss)  # well-formed
+    assert parsed.findtext("channel/item/title") == "Judul dengankarakterkontrol \U0001f600"
+    assert parsed.findtext("channel/item/link") == "https://x.example/berita/satu"
+    assert feed_problems(workspace.output) == []

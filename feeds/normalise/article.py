@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 from feeds.extract import RawEntry
 from feeds.normalise.dateline import split_dateline
 from feeds.normalise.dates import parse_date
-from feeds.normalise.html import clean_html, first_image, html_to_text, shorten
+from feeds.normalise.html import clean_html, first_image, html_to_text, shorten, xml_safe
 from feeds.normalise.urls import absolute_url, canonical_url, is_web_url
 
 SUMMARY_LENGTH = 300
@@ -108,7 +108,7 @@ def normalise_entry(
     return Article(
         id=article_id,
         source_id=source_id,
-        guid=entry.guid,
+        guid=xml_safe(entry.guid) if entry.guid else None,
         url=url,
         title=title,
         summary=summary,
@@ -141,7 +141,7 @@ def make_id(url: str | None, guid: str | None, source_id: str, title: str) -> st
         return url
     if guid and is_web_url(guid):
         return canonical_url(guid)
-    if guid and guid.startswith(("urn:", "tag:")):
+    if guid and guid.startswith(("urn:", "tag:")) and guid == xml_safe(guid) and " " not in guid:
         return guid
     key = f"guid:{guid}" if guid else f"title:{title}" if title else None
     if key is None:

@@ -40,6 +40,13 @@ BLOCK_TAGS = {
     "hr", "dd", "dt",
 }  # fmt: skip
 WHITESPACE = re.compile(r"\s+")
+# Characters XML 1.0 forbids (most C0 controls, lone surrogates, U+FFFE/U+FFFF): one of them in
+# a title would make every published document unwritable, so none survives normalising.
+XML_INVALID = re.compile("[^\x09\x0a\x0d\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def xml_safe(text: str) -> str:
+    return XML_INVALID.sub("", text.replace("\x0b", " ").replace("\x0c", " "))
 
 
 def clean_html(fragment: str | None, *, base_url: str | None) -> str:
@@ -53,7 +60,7 @@ def clean_html(fragment: str | None, *, base_url: str | None) -> str:
     make_urls_absolute(root, base_url)
     html = lxml.html.tostring(root, encoding="unicode")
     cleaned = nh3.clean(
-        html,
+        xml_safe(html),
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
         url_schemes=URL_SCHEMES,
@@ -119,6 +126,7 @@ def html_to_text(fragment: str | None, *, captions: bool = True) -> str:
     starts with the story, not with the photo credit above it."""
     if not fragment:
         return ""
+    fragment = xml_safe(fragment)
     if "<" not in fragment and "&" not in fragment:
         return WHITESPACE.sub(" ", fragment).strip()
     root = parse_fragment(fragment)
@@ -134,7 +142,7 @@ def html_to_text(fragment: str | None, *, captions: bool = True) -> str:
     for element in root.iter(*BLOCK_TAGS):
         element.text = " " + (element.text or "")
         element.tail = " " + (element.tail or "")
-    return WHITESPACE.sub(" ", root.text_content()).strip()
+    return WHITESPACE.sub(" ", xml_safe(root.text_content())).strip()
 
 
 def first_image(fragment: str) -> str | None:

@@ -12,6 +12,7 @@ TRACKING_PARAMETERS = re.compile(
     re.IGNORECASE,
 )
 DEFAULT_PORTS = {"http": 80, "https": 443}
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")  # never part of a URL
 URI_SAFE = "/%:@!$&'()*+,;=-._~?"
 PERCENT_ESCAPE = re.compile(r"%[0-9a-f][0-9a-fA-F]|%[0-9A-F][a-f]")
 
@@ -20,7 +21,7 @@ def absolute_url(url: str | None, base: str | None) -> str | None:
     """Resolve `url` against `base`; None for empty or non-web URLs (javascript:, data:)."""
     if not url or not url.strip():
         return None
-    joined = urljoin(base or "", url.strip())
+    joined = urljoin(base or "", CONTROL_CHARACTERS.sub("", url.strip()))
     if urlsplit(joined).scheme not in ("http", "https"):
         return None
     return joined
