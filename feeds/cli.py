@@ -283,10 +283,21 @@ def command_discover(args: argparse.Namespace) -> int:
     from feeds.discovery import discover, suggested_entry
     from feeds.fetch import Fetcher, FetchError, user_agent
     from feeds.fetch.fetcher import Limits
+    from feeds.fetch.guard import parse_networks
 
     async def find():  # type: ignore[no-untyped-def]
-        limits = Limits(read_timeout=args.timeout, total_timeout=args.timeout * 2, host_delay=0)
-        async with Fetcher(limits, user_agent=user_agent(contact_page(args.sources))) as fetcher:
+        settings = optional_settings(args.sources)
+        limits = Limits(
+            read_timeout=args.timeout,
+            total_timeout=args.timeout * 2,
+            host_delay=0,
+            allow_private=bool(settings and settings.config.fetch.allow_private),
+            allowed_networks=parse_networks(
+                settings.config.fetch.allow_networks if settings else []
+            ),
+        )
+        contact = settings.config.stream.link if settings else None
+        async with Fetcher(limits, user_agent=user_agent(contact)) as fetcher:
             return await discover(fetcher, args.url)
 
     try:
@@ -309,11 +320,12 @@ def command_discover(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def contact_page(sources: str) -> str | None:
+def optional_settings(sources: str):  # type: ignore[no-untyped-def]
+    """The configuration if the file is there and valid (discover works without one)."""
     from feeds.config import ConfigError, load_settings
 
     try:
-        return load_settings(sources).config.stream.link
+        return load_settings(sources)
     except ConfigError:
         return None
 

@@ -55,6 +55,18 @@ async def harvest(fetcher: Fetcher, store: Store, source: Source, first: FetchRe
     return result
 
 
+async def crawl_page(fetcher: Fetcher, source: Source, url: str) -> FetchResult:
+    """A page of the source's own site: paced, robots.txt honoured unless the source says
+    not, SSRF protection unless the source is marked intranet."""
+    return await fetcher.fetch(
+        url,
+        headers=source.headers,
+        polite=True,
+        obey_robots=source.robots,
+        allow_private=source.allow_private,
+    )
+
+
 def read_feed(result: FetchResult) -> Harvest:
     extracted = parse_feed(result.body, url=result.url, content_type=result.content_type)
     return Harvest(entries=extracted.entries, warnings=list(extracted.warnings),
@@ -66,7 +78,7 @@ async def read_discovered(fetcher: Fetcher, source: Source, first: FetchResult) 
     `feeds discover` finds it, and read instead."""
     if not looks_like_html(first.body):
         return read_feed(first)
-    found = await discover(fetcher, first.url, first)
+    found = await discover(fetcher, first.url, first, allow_private=source.allow_private)
     if not found:
         raise ExtractError(
             'a web page with no feed: none announced (<link rel="alternate">), none at the '
@@ -74,10 +86,13 @@ async def read_discovered(fetcher: Fetcher, source: Source, first: FetchResult) 
         )
     best = found[0]
     if best.kind == "feed":
-        result = read_feed(await fetcher.fetch(best.url, headers=source.headers))
+        result = read_feed(
+            await fetcher.fetch(
+                best.url, headers=source.headers, allow_private=source.allow_private
+            )
+        )
     else:
-        sitemap = await fetcher.fetch(best.url, headers=source.headers, polite=True,
-                                      obey_robots=source.robots)  # fmt: skip
+        sitemap = await crawl_page(fetcher, source, best.url)
         result = await read_sitemaps(fetcher, source, sitemap)
     result.warnings.append(
         f"no kind given: read the {best.kind} found at {best.url} ({best.how}); "
@@ -98,8 +113,7 @@ async def read_listing(fetcher: Fetcher, source: Source, first: FetchResult) -> 
             break
         visited.add(page.next_page)
         try:
-            result = await fetcher.fetch(page.next_page, headers=source.headers, polite=True,
-                                         obey_robots=source.robots)  # fmt: skip
+            result = await crawl_page(fetcher, source, page.next_page)
         except FetchError as error:
             warnings.append(f"listing page {page.next_page}: {error}")
             break
@@ -122,13 +136,12 @@ async def read_sitemaps(fetcher: Fetcher, source: Source, first: FetchResult) ->
     warnings: list[str] = []
     for child in newest_children(sitemap)[:MAX_CHILD_SITEMAPS]:
         try:
-            result = await fetcher.fetch(child, headers=source.headers, polite=True,
-                                         obey_robots=source.robots)  # fmt: skip
+            result = await crawl_page(fetcher, source, child)
             entries += parse_sitemap(result.body, url=result.url, max_bytes=max_bytes).entries
         except (FetchError, SitemapError) as error:
             warnings.append(f"sitemap {child}: {error}")
     if source.robots and entries:
-        rules = await fetcher.robots(first.url)
+        rules = await fetcher.robots(first.url, source.allow_private)
         allowed = [entry for entry in entries if entry.link and rules.allows(entry.link)]
         if skipped := len(entries) - len(allowed):
             warnings.append(f"{skipped} sitemap URL(s) disallowed by robots.txt were skipped")
@@ -180,8 +193,7 @@ async def read_article(fetcher: Fetcher, source: Source, entry: RawEntry) -> str
     url: str | None = entry.link
     try:
         while url and len(pages) < MAX_ARTICLE_PAGES:
-            result = await fetcher.fetch(url, headers=source.headers, polite=True,
-                                         obey_robots=source.robots)  # fmt: skip
+            result = await crawl_page(fetcher, source, url)
             text = decode_html(result.body, result.content_type)
             pages.append(extract_article(text, url=result.url, overrides=source.article.as_dict()))
             url = pages[-1].next_page

@@ -19,17 +19,20 @@ class Found:
     title: str | None = None
 
 
-async def discover(fetcher: Fetcher, url: str, page: FetchResult | None = None) -> list[Found]:
+async def discover(
+    fetcher: Fetcher, url: str, page: FetchResult | None = None, *, allow_private: bool = False
+) -> list[Found]:
     """Feeds announced by the page, else at common paths, else sitemaps from robots.txt.
     `page`: the page already fetched, if the caller has it."""
-    page = page or await fetcher.fetch(url)
+    page = page or await fetcher.fetch(url, allow_private=allow_private)
     if not looks_like_html(page.body):
         found = try_feed(page.body, page.url, page.content_type, "the URL itself")
         return [found] if found else []
 
     results: list[Found] = []
     for link in feed_links(page.body, url=page.url, content_type=page.content_type):
-        if found := await fetch_feed(fetcher, link.url, f'<link rel="alternate"> ({link.format})'):
+        how = f'<link rel="alternate"> ({link.format})'
+        if found := await fetch_feed(fetcher, link.url, how, allow_private):
             results.append(found)
     if results:
         return results
@@ -40,12 +43,12 @@ async def discover(fetcher: Fetcher, url: str, page: FetchResult | None = None) 
         path = urlsplit(candidate).path + (
             f"?{urlsplit(candidate).query}" if "?" in candidate else ""
         )
-        if found := await fetch_feed(fetcher, candidate, f"common path {path}"):
+        if found := await fetch_feed(fetcher, candidate, f"common path {path}", allow_private):
             return [found]
-    rules = await fetcher.robots(page.url)
+    rules = await fetcher.robots(page.url, allow_private)
     for sitemap_url in rules.sitemaps():
         try:
-            result = await fetcher.fetch(sitemap_url, polite=True)
+            result = await fetcher.fetch(sitemap_url, polite=True, allow_private=allow_private)
             sitemap = parse_sitemap(result.body, url=result.url)
         except (FetchError, SitemapError):
             continue
@@ -54,9 +57,9 @@ async def discover(fetcher: Fetcher, url: str, page: FetchResult | None = None) 
     return results
 
 
-async def fetch_feed(fetcher: Fetcher, url: str, how: str) -> Found | None:
+async def fetch_feed(fetcher: Fetcher, url: str, how: str, allow_private: bool) -> Found | None:
     try:
-        result = await fetcher.fetch(url)
+        result = await fetcher.fetch(url, allow_private=allow_private)
     except FetchError:
         return None
     return try_feed(result.body, result.url, result.content_type, how)

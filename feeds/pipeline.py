@@ -16,6 +16,7 @@ from feeds.crawl import harvest
 from feeds.extract import ExtractError
 from feeds.fetch import Fetcher, FetchError, user_agent
 from feeds.fetch.fetcher import Limits
+from feeds.fetch.guard import parse_networks
 from feeds.logs import log
 from feeds.normalise.article import normalise_entry
 from feeds.publish import PublishReport, publish_all
@@ -84,6 +85,8 @@ def fetch_limits(settings: Settings) -> Limits:
         concurrency=fetch.concurrency,
         per_host=fetch.per_host,
         host_delay=fetch.host_delay.total_seconds(),
+        allow_private=fetch.allow_private,
+        allowed_networks=parse_networks(fetch.allow_networks),
     )
 
 
@@ -123,7 +126,8 @@ async def collect_source(
         if crawling and not source.robots:
             log(logging.WARNING, source.id, "robots: false, so robots.txt is not honoured")
         result = await fetcher.fetch(source.url, validators=validators, headers=source.headers,
-                                     polite=crawling, obey_robots=source.robots)  # fmt: skip
+                                     polite=crawling, obey_robots=source.robots,
+                                     allow_private=source.allow_private)  # fmt: skip
         status = result.status
         if result.moved_permanently_to:
             log(

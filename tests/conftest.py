@@ -76,7 +76,13 @@ class Workspace:
                 "feed_base_url": "https://berita.example.id/feeds/",
             },
             "defaults": {"interval": "15m", "timezone": "Asia/Jakarta", "limit": 50},
-            "fetch": {"connect_timeout": "2s", "read_timeout": "1s", "total_timeout": "5s"},
+            # The test servers listen on 127.0.0.1, which SSRF protection refuses by default.
+            "fetch": {
+                "connect_timeout": "2s",
+                "read_timeout": "1s",
+                "total_timeout": "5s",
+                "allow_networks": ["127.0.0.1/32"],
+            },
             "outputs": outputs or [],
             "sources": sources,
         }

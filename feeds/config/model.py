@@ -87,6 +87,16 @@ def check_source_id(value: str) -> str:
     return value
 
 
+def check_network(value: str) -> str:
+    import ipaddress
+
+    try:
+        ipaddress.ip_network(value, strict=False)
+    except ValueError:
+        raise ValueError(f"{value!r} is not a network; write it like 10.20.0.0/16") from None
+    return value
+
+
 def check_http_url(value: str) -> str:
     from urllib.parse import urlsplit
 
@@ -146,6 +156,7 @@ TimeZoneName = Annotated[str, AfterValidator(check_timezone)]
 Slug = Annotated[str, AfterValidator(check_slug)]
 SourceId = Annotated[str, AfterValidator(check_source_id)]
 HttpUrl = Annotated[str, AfterValidator(check_http_url)]
+Network = Annotated[str, AfterValidator(check_network)]
 NonEmptyText = Annotated[str, Field(min_length=1)]
 
 
@@ -194,6 +205,10 @@ class Fetch(Strict):
     # Pause between requests to one host for html and sitemap sources (robots.txt
     # Crawl-delay wins when longer). Feeds are meant to be polled and are not slowed.
     host_delay: Pause = Field(default_factory=lambda: timedelta(seconds=1))
+    # SSRF protection: loopback, private, link-local (cloud metadata) addresses are refused
+    # unless allowed here (CIDR networks, e.g. "10.20.0.0/16"), or everywhere.
+    allow_networks: list[Network] = Field(default_factory=list)
+    allow_private: bool = False
 
 
 class Serve(Strict):
@@ -292,6 +307,7 @@ class Source(Strict):
     follow_limit: int = Field(default=20, ge=1, le=500)  # article pages per run
     article: ArticleSelectors = Field(default_factory=ArticleSelectors)
     robots: bool = True  # honour robots.txt for html and sitemap fetches
+    allow_private: bool = False  # an intranet source: SSRF protection off for it
 
     @field_validator("url")
     @classmethod

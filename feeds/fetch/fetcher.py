@@ -17,6 +17,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 import httpx
 
 from feeds import __version__
+from feeds.fetch.guard import Blocked, Network, check_host
 from feeds.fetch.robots import (
     ALLOW_ALL,
     DISALLOW_ALL,
@@ -85,6 +86,8 @@ class Limits:
     per_host: int = 2
     host_delay: float = 1.0  # between polite requests to one host
     max_crawl_delay: float = 30.0  # a robots.txt Crawl-delay above this is capped
+    allow_private: bool = False  # SSRF protection off (a trusted intranet set-up)
+    allowed_networks: tuple[Network, ...] = ()  # private networks that may be fetched
 
 
 class Fetcher:
@@ -123,26 +126,30 @@ class Fetcher:
         headers: dict[str, str] | None = None,
         polite: bool = False,
         obey_robots: bool = True,
+        allow_private: bool = False,
     ) -> FetchResult:
         """Fetch `url`. `polite` (crawling pages rather than polling a feed) paces requests per
-        host and, with `obey_robots`, refuses what robots.txt disallows."""
+        host and, with `obey_robots`, refuses what robots.txt disallows. `allow_private` lifts
+        the SSRF protection for this request (a source the operator marked as intranet)."""
         if urlsplit(url).scheme == "file":
             return await asyncio.to_thread(read_file, url, validators, self.limits.max_bytes)
         if polite:
-            rules = await self.robots(url) if obey_robots else ALLOW_ALL
+            if not (allow_private or self.limits.allow_private):
+                await self._check_address(url)  # before robots.txt, so the error says why
+            rules = await self.robots(url, allow_private) if obey_robots else ALLOW_ALL
             if not rules.allows(url):
                 raise FetchError(f"disallowed by {robots_url(url)} (set robots: false to override)")
             await self._pace(url, rules.crawl_delay())
         try:
             async with asyncio.timeout(self.limits.total_timeout):
-                return await self._fetch_http(url, validators, headers or {})
+                return await self._fetch_http(url, validators, headers or {}, allow_private)
         except TimeoutError:
             raise FetchError(
                 f"gave up after {self.limits.total_timeout:g} s in total (server too slow)"
             ) from None
 
     async def _fetch_http(
-        self, url: str, validators: Validators, headers: dict[str, str]
+        self, url: str, validators: Validators, headers: dict[str, str], allow_private: bool
     ) -> FetchResult:
         request_headers = dict(headers)
         if validators.etag:
@@ -153,6 +160,8 @@ class Fetcher:
         current = url
         all_permanent = True
         for _hop in range(self.limits.max_redirects + 1):
+            if not (allow_private or self.limits.allow_private):
+                await self._check_address(current)  # the first URL and every redirect
             async with self._slot(current):
                 result = await self._get_once(current, request_headers)
             if isinstance(result, FetchResult):
@@ -164,16 +173,16 @@ class Fetcher:
             current = location
         raise FetchError(f"more than {self.limits.max_redirects} redirects (last to {current})")
 
-    async def robots(self, url: str) -> RobotsRules:
+    async def robots(self, url: str, allow_private: bool = False) -> RobotsRules:
         """The host's robots.txt rules, fetched once per run however many tasks ask."""
         key = robots_url(url)
         if key not in self._robots:
-            self._robots[key] = asyncio.ensure_future(self._load_robots(key))
+            self._robots[key] = asyncio.ensure_future(self._load_robots(key, allow_private))
         return await self._robots[key]
 
-    async def _load_robots(self, url: str) -> RobotsRules:
+    async def _load_robots(self, url: str, allow_private: bool) -> RobotsRules:
         try:
-            result = await self.fetch(url)
+            result = await self.fetch(url, allow_private=allow_private)
         except FetchError as error:
             if error.status is not None and 400 <= error.status < 500:
                 return ALLOW_ALL
@@ -190,6 +199,14 @@ class Fetcher:
             if wait > 0:
                 await asyncio.sleep(wait)
             self._next_request_at[host] = loop.time() + delay
+
+    async def _check_address(self, url: str) -> None:
+        parts = urlsplit(url)
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+        try:
+            await check_host(parts.hostname or "", port, allowed=self.limits.allowed_networks)
+        except Blocked as error:
+            raise FetchError(str(error)) from None
 
     def _slot(self, url: str) -> "_Slot":
         host = urlsplit(url).hostname or ""
