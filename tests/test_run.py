@@ -518,3 +518,22 @@ def test_control_characters_never_reach_published_xml(server, workspace: Workspa
     assert parsed.findtext("channel/item/title") == "Judul dengankarakterkontrol \U0001f600"
     assert parsed.findtext("channel/item/link") == "https://x.example/berita/satu"
     assert feed_problems(workspace.output) == []
+
+
+def test_secrets_in_headers_never_appear_in_logs_status_or_output(server, workspace, feeds):
+    secret = "Bearer rahasia-0123456789"
+    serve_fixture(server, "rss20.xml")
+    server.routes["/rusak.xml"] = Route(b"x", status=500)
+    workspace.write_config([
+        source("baik", server.url("/rss20.xml"), headers={"Authorization": secret}),
+        source("rusak", server.url("/rusak.xml"), headers={"Authorization": secret}),
+    ])  # fmt: skip
+    texts = []
+    for command in (("run",), ("run", "--log-format", "json"), ("check",), ("status",),
+                    ("status", "--json")):  # fmt: skip
+        result = feeds(*command)
+        texts += [result.out, result.err]
+    assert server.hits("/rss20.xml")[0].headers["Authorization"] == secret  # it was sent
+    published = b"".join(workspace.published().values())
+    assert secret.encode() not in published and b"rahasia" not in published
+    assert not any("rahasia" in text for text in texts)
