@@ -46,7 +46,8 @@ def parse_sitemap(body: bytes, *, url: str, max_bytes: int = 50 * 1024 * 1024) -
         raise SitemapError(f"not a sitemap: {error}") from None
     if root is None:
         raise SitemapError("not a sitemap: empty document")
-    tag = etree.QName(root).localname
+    # Not etree.QName: a mangled namespace ("}http://...") makes it raise (found by fuzzing).
+    tag = root.tag.rsplit("}", 1)[-1] if isinstance(root.tag, str) else ""
     if tag == "sitemapindex":
         return Sitemap(children=[
             (loc, text(child, "lastmod"))
