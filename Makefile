@@ -19,12 +19,12 @@ test: $(STAMP)
 	$(VENV)/bin/pytest
 
 lint: $(STAMP)
-	$(VENV)/bin/ruff check feeds tests bench
-	$(VENV)/bin/ruff format --check feeds tests bench
+	$(VENV)/bin/ruff check feeds tests bench scripts
+	$(VENV)/bin/ruff format --check feeds tests bench scripts
 
 format: $(STAMP)
-	$(VENV)/bin/ruff check --fix feeds tests bench
-	$(VENV)/bin/ruff format feeds tests bench
+	$(VENV)/bin/ruff check --fix feeds tests bench scripts
+	$(VENV)/bin/ruff format feeds tests bench scripts
 
 clean:
 	rm -rf $(VENV) state
