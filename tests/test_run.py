@@ -362,7 +362,7 @@ def test_size_cap_stops_a_huge_body(server, workspace: Workspace, feeds):
     server.routes["/big.xml"] = Route(body=b"<rss>" + b" " * 300_000 + b"</rss>")
     workspace.write_config([source("big", server.url("/big.xml"))], fetch={"max_bytes": "100KB"})
     result = feeds("run")
-    assert "failed: response larger than the 0.0976562 MB cap" in result.out
+    assert "failed: response larger than the 100 KB cap" in result.out
 
 
 def test_user_agent_and_custom_headers_are_sent(server, workspace: Workspace, feeds):

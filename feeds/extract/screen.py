@@ -18,6 +18,7 @@ BOMS = (
 XML_DECLARATION = re.compile(rb"^\s*<\?xml[^>]*?encoding\s*=\s*[\"']([A-Za-z0-9._:-]+)[\"']")
 CHARSET = re.compile(r"charset\s*=\s*[\"']?([A-Za-z0-9._:-]+)", re.IGNORECASE)
 DOCTYPE_SUBSET = re.compile(rb"<!DOCTYPE[^\[>]*\[.*?\]\s*>", re.DOTALL | re.IGNORECASE)
+ENTITY_NAME = re.compile(rb"<!ENTITY\s+(?!%)([A-Za-z_][\w.:-]*)", re.IGNORECASE)
 UTF8_NAMES = {"utf-8", "utf8"}
 
 
@@ -36,7 +37,7 @@ def declared_charset(body: bytes, content_type: str | None) -> str | None:
 def repair_utf8(body: bytes, content_type: str | None) -> tuple[bytes, str | None]:
     """Make a UTF-8 document valid UTF-8 again.
 
-    Declared UTF-8 with a few bad bytes: those bytes become U+FFFD. Declared UTF-8 with no valid
+    Declared UTF-8 with a few bad bytes: those bytes are removed. Declared UTF-8 with no valid
     multi-byte sequence at all: it was really windows-1252 and is re-encoded from that.
     Undeclared and mostly not UTF-8: left alone for feedparser's own detection.
     Returns the bytes to parse and a warning, or the input and None when nothing was changed.
@@ -58,7 +59,10 @@ def repair_utf8(body: bytes, content_type: str | None) -> tuple[bytes, str | Non
         return body.decode("windows-1252", errors="replace").encode("utf-8"), (
             "declared UTF-8 but the bytes are windows-1252; decoded as windows-1252"
         )
-    return text.encode("utf-8"), f"{bad} invalid UTF-8 byte sequence(s) replaced"
+    # Dropped rather than kept as U+FFFD: a replacement character in a published title is what
+    # the W3C validator flags as "bad characters", and it tells a reader nothing.
+    repaired = body.decode("utf-8", errors="ignore").encode("utf-8")
+    return repaired, f"{bad} invalid UTF-8 byte sequence(s) removed"
 
 
 def strip_internal_subset(body: bytes) -> tuple[bytes, str | None]:
@@ -66,7 +70,14 @@ def strip_internal_subset(body: bytes) -> tuple[bytes, str | None]:
     head = body[:65536]
     if b"<!ENTITY" not in head.upper() and b"<!entity" not in head:
         return body, None
-    stripped, count = DOCTYPE_SUBSET.subn(b"", body, count=1)
-    if count:
-        return stripped, "DOCTYPE with entity declarations removed (entities are not expanded)"
-    return body, None
+    match = DOCTYPE_SUBSET.search(body)
+    if not match:
+        return body, None
+    stripped = body[: match.start()] + body[match.end() :]
+    # References to the removed entities would be undefined: the feed turned not well-formed
+    # and the literal "&xxe;" reached published titles. They are dropped as well.
+    names = set(ENTITY_NAME.findall(match.group(0)))
+    if names:
+        pattern = rb"&(?:" + b"|".join(re.escape(name) for name in sorted(names)) + rb");"
+        stripped = re.sub(pattern, b"", stripped)
+    return stripped, "DOCTYPE with entity declarations removed (entities are not expanded)"
