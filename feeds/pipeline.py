@@ -166,6 +166,11 @@ async def collect_source(
         warnings = list(harvested.warnings)
         if clamped := sum(article.date_clamped for article in articles):
             warnings.append(f"{clamped} article(s) dated in the future; clamped to fetch time")
+        if implausible := sum(article.date_implausible for article in articles):
+            warnings.append(
+                f"{implausible} article(s) dated before 1995 (a CMS's empty date); "
+                "dated when first seen"
+            )
         if skipped := len(harvested.entries) - len(articles):
             warnings.append(f"{skipped} item(s) without link, id or title were skipped")
         for warning in warnings:

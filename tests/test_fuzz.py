@@ -42,6 +42,8 @@ REGRESSIONS: list[bytes] = [
     b"<rss><channel><item><title>\x00\x01</title><link>http://[::1</link></item></channel></rss>",
     b'{"version": "https://jsonfeed.org/version/1.1", "items": [{"id": 1, "url": 5}]}',
     b"<?xml version='1.0' encoding='bogus'?><rss><channel><item><guid>\xff\xfe</guid>",
+    b'<?xml version="1.0" encoding="\x80tf-8"?><rss><channel><item><title>a</title></item>',
+    b'<?xml version="1.0" encoding="\x00tf-8"?><rss><channel><item><title>a</title></item>',
 ]
 
 

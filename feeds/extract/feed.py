@@ -13,7 +13,7 @@ from typing import Any
 
 from feeds.extract.entry import ExtractResult, RawEntry, RawImage
 from feeds.extract.jsonfeed import looks_like_json, parse_json_feed
-from feeds.extract.screen import repair_utf8, strip_internal_subset
+from feeds.extract.screen import drop_unknown_encoding, repair_utf8, strip_internal_subset
 from feeds.normalise.urls import absolute_url
 
 PERSON = re.compile(r"^\s*(.*?)\s*[(<]\s*(.*?)\s*[)>]\s*$")
@@ -33,6 +33,9 @@ def parse_feed(body: bytes, *, url: str, content_type: str | None = None) -> Ext
     body, warning = strip_internal_subset(body)
     if warning:
         warnings.append(warning)
+    body, warning = drop_unknown_encoding(body)
+    if warning:
+        warnings.append(warning)
     body, warning = repair_utf8(body, content_type)
     if warning:
         warnings.append(warning)
@@ -42,12 +45,15 @@ def parse_feed(body: bytes, *, url: str, content_type: str | None = None) -> Ext
     # Files and servers that send no type get the generic XML type, so feedparser does not
     # flag every such feed as bozo.
     headers = {"content-location": url, "content-type": content_type or "application/xml"}
-    parsed = feedparser.parse(
-        io.BytesIO(body),
-        response_headers=headers,
-        sanitize_html=False,
-        resolve_relative_uris=False,
-    )
+    try:
+        parsed = feedparser.parse(
+            io.BytesIO(body),
+            response_headers=headers,
+            sanitize_html=False,
+            resolve_relative_uris=False,
+        )
+    except (UnicodeError, LookupError, ValueError) as error:  # feedparser's own decoding bugs
+        raise ExtractError(f"undecodable feed: {type(error).__name__}: {error}") from None
     if not parsed.get("version") and not parsed.entries:
         reason = describe_bozo(parsed)
         raise ExtractError(f"not an RSS, Atom or JSON feed{': ' + reason if reason else ''}")

@@ -65,6 +65,26 @@ def repair_utf8(body: bytes, content_type: str | None) -> tuple[bytes, str | Non
     return repaired, f"{bad} invalid UTF-8 byte sequence(s) removed"
 
 
+ANY_DECLARED_ENCODING = re.compile(rb"""^(\s*<\?xml[^>]*?)\s+encoding\s*=\s*(["'])(.*?)\2""")
+
+
+def drop_unknown_encoding(body: bytes) -> tuple[bytes, str | None]:
+    """An XML declaration naming an encoding Python does not know ("\x80tf-8") makes
+    feedparser raise; without the name, the document is read by BOM, HTTP header or UTF-8."""
+    match = ANY_DECLARED_ENCODING.match(body[:300])
+    if not match:
+        return body, None
+    try:
+        codecs.lookup(match.group(3).decode("ascii"))
+        return body, None
+    except (UnicodeDecodeError, LookupError, ValueError):
+        pass
+    name = match.group(3).decode("ascii", errors="replace")
+    return match.group(1) + body[match.end() :], (
+        f"unknown encoding {name!r} in the XML declaration; ignored"
+    )
+
+
 def strip_internal_subset(body: bytes) -> tuple[bytes, str | None]:
     """Drop a DOCTYPE internal subset: no feed needs its own entities, attacks do."""
     head = body[:65536]

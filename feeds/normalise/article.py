@@ -10,7 +10,7 @@ import mimetypes
 import re
 import uuid
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from urllib.parse import unquote, urlsplit
 from zoneinfo import ZoneInfo
 
@@ -25,6 +25,7 @@ TITLE_FROM_TEXT_LENGTH = 120
 # A clock a little ahead is normal; further than this the date is wrong and would pin the
 # article to the top of the stream.
 FUTURE_TOLERANCE = timedelta(minutes=10)
+EARLIEST_PLAUSIBLE = datetime(1995, 1, 1, tzinfo=UTC)
 ID_NAMESPACE = uuid.UUID("0b3c61a2-6b1e-4f7e-9a51-3f1d0f2a9e10")
 
 
@@ -52,6 +53,7 @@ class Article:
     published_at: datetime | None = None  # None: the source gave no date we could read
     updated_at: datetime | None = None
     date_clamped: bool = False  # the source's date was in the future
+    date_implausible: bool = False  # the source's date was before web news (1970: "no date")
 
     def fingerprint(self) -> str:
         """Changes when anything a reader sees changes; not when only the fetch time does."""
@@ -89,15 +91,16 @@ def normalise_entry(
     title = (
         html_to_text(entry.title)
         or shorten(summary, TITLE_FROM_TEXT_LENGTH)
-        or title_from_url(url or entry.guid or "")
+        or xml_safe(title_from_url(url or entry.guid or ""))  # a guid may hold controls
     )
 
     article_id = make_id(url, entry.guid, source_id, title)
     if article_id is None:
         return None
 
-    published = parse_date(entry.published, default_tz=timezone, now=fetched_at)
-    updated = parse_date(entry.updated, default_tz=timezone, now=fetched_at)
+    published = plausible(parse_date(entry.published, default_tz=timezone, now=fetched_at))
+    updated = plausible(parse_date(entry.updated, default_tz=timezone, now=fetched_at))
+    implausible = bool(entry.published or entry.updated) and not (published or updated)
     published = published or updated
     clamped = False
     if published and published > fetched_at + FUTURE_TOLERANCE:
@@ -121,7 +124,13 @@ def normalise_entry(
         published_at=published,
         updated_at=updated,
         date_clamped=clamped,
+        date_implausible=implausible,
     )
+
+
+def plausible(date: datetime | None) -> datetime | None:
+    """A date before web news existed is a CMS's "no date" (epoch 0 = 1970-01-01): missing."""
+    return date if date is None or date >= EARLIEST_PLAUSIBLE else None
 
 
 def title_from_url(url: str) -> str:
@@ -146,7 +155,10 @@ def make_id(url: str | None, guid: str | None, source_id: str, title: str) -> st
     key = f"guid:{guid}" if guid else f"title:{title}" if title else None
     if key is None:
         return None
-    return f"urn:uuid:{uuid.uuid5(ID_NAMESPACE, f'{source_id}/{key}')}"
+    # A lone surrogate (a JSON Feed can carry one) cannot be hashed as UTF-8: it becomes U+FFFD,
+    # so every other guid keeps the id it always had.
+    name = f"{source_id}/{key}".encode("utf-8", "surrogatepass").decode("utf-8", "replace")
+    return f"urn:uuid:{uuid.uuid5(ID_NAMESPACE, name)}"
 
 
 def unique_text(values: list[str]) -> list[str]:

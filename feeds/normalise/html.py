@@ -53,7 +53,9 @@ def clean_html(fragment: str | None, *, base_url: str | None) -> str:
     """Sanitised HTML with absolute links and real image sources; "" for nothing."""
     if not fragment or not fragment.strip():
         return ""
-    root = parse_fragment(fragment)
+    # Controls first: lxml refuses to set an attribute holding one (data-src="\x1f"), which
+    # would fail the whole source's fetch.
+    root = parse_fragment(xml_safe(fragment))
     if root is None:
         return ""
     reveal_lazy_images(root)

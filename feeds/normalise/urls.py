@@ -12,7 +12,10 @@ TRACKING_PARAMETERS = re.compile(
     re.IGNORECASE,
 )
 DEFAULT_PORTS = {"http": 80, "https": 443}
-CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")  # never part of a URL
+# Never part of a URL; lone surrogates and U+FFFE/U+FFFF (a JSON Feed can carry them) cannot
+# even be encoded, nor written to XML.
+CONTROL_CHARACTERS = re.compile("[\x00-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
+UNENCODABLE = re.compile("[\ud800-\udfff]")
 URI_SAFE = "/%:@!$&'()*+,;=-._~?"
 PERCENT_ESCAPE = re.compile(r"%[0-9a-f][0-9a-fA-F]|%[0-9A-F][a-f]")
 
@@ -52,7 +55,7 @@ def canonical_url(url: str) -> str:
 def as_ascii(text: str) -> str:
     """Percent-encode what a URI may not hold (non-ASCII, spaces) and upper-case escapes, so
     ids are valid URIs (Atom ids must be) and equal URLs are spelt one way."""
-    quoted = quote(text, safe=URI_SAFE)
+    quoted = quote(UNENCODABLE.sub("", text), safe=URI_SAFE)
     return PERCENT_ESCAPE.sub(lambda match: match.group(0).upper(), quoted)
 
 

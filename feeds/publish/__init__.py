@@ -3,8 +3,10 @@ files; then the files shared by all streams: the page for people (index.html), t
 of sources and streams (sources.opml) and the stylesheet browsers apply to the feeds
 (feed.xsl).
 
-Every file is written atomically and only when its bytes change (atomic.write_if_changed), so
-an idle run leaves the feeds untouched and readers' conditional requests keep answering 304.
+Every file is written atomically and only when its bytes change (atomic.write_all_if_changed),
+so an idle run leaves the feeds untouched and readers' conditional requests keep answering 304.
+All documents are rendered first and written together: every temporary file is complete before
+the first rename, so a full disk leaves every published file as it was.
 """
 
 import hashlib
@@ -15,7 +17,7 @@ from datetime import datetime
 from pathlib import Path
 
 from feeds.config import MAIN_STREAM_SLUG, Output, Settings
-from feeds.publish.atomic import write_if_changed
+from feeds.publish.atomic import write_all_if_changed
 from feeds.publish.json_feed import render_json_feed
 from feeds.publish.opml import render_opml
 from feeds.publish.page import render_index, source_statuses
@@ -61,25 +63,42 @@ def publish_all(settings: Settings, store: Store, *, now: datetime) -> list[Publ
         raise OutputError(f"output folder {folder} is not writable")
 
     # The stylesheet first: no feed ever names a stylesheet that is not there yet.
-    stylesheet_written = write(folder, STYLESHEET_NAME, FEED_XSL)
+    documents: dict[str, bytes] = {STYLESHEET_NAME: FEED_XSL}
+    owners: dict[str, PublishReport] = {}
     streams: list[Stream] = []
     reports: list[PublishReport] = []
+    states: list[tuple[Output, str, bool]] = []
     for output in settings.outputs:
-        stream, report = publish_output(output, settings, store, now=now)
+        stream, report, files, fingerprint, changed = render_output(
+            output, settings, store, now=now
+        )
         streams.append(stream)
         reports.append(report)
+        states.append((output, fingerprint, changed))
+        documents.update(files)
+        owners.update(dict.fromkeys(files, report))
 
     main = main_stream(streams)
     main_report = reports[streams.index(main)]
-    record(main_report, STYLESHEET_NAME, stylesheet_written)
-    for name, data in shared_documents(settings, store, main).items():
-        record(main_report, name, write(folder, name, data))
+    shared = shared_documents(settings, store, main)
+    documents.update(shared)
+    owners.update(dict.fromkeys([STYLESHEET_NAME, *shared], main_report))
+
+    written = write_all(folder, documents)
+    for name in documents:
+        record(owners[name], name, written[name])
+    # Only once the files are out: a failed publish leaves the stored build dates as they were.
+    for (output, fingerprint, changed), stream in zip(states, streams, strict=True):
+        if changed:
+            store.save_output_state(output.slug, fingerprint, stream.built_at)
     return reports
 
 
-def publish_output(
+def render_output(
     output: Output, settings: Settings, store: Store, *, now: datetime
-) -> tuple[Stream, PublishReport]:
+) -> tuple[Stream, PublishReport, dict[str, bytes], str, bool]:
+    """The output's documents, its fingerprint and whether that changed since the last
+    publish."""
     limit = output.limit or settings.config.defaults.limit
     items = select_articles(store.latest_articles(), output, settings.sources, limit)
 
@@ -96,11 +115,8 @@ def publish_output(
         f"{output.slug}.atom": render_atom(output, items, settings, built_at),
         f"{output.slug}.json": render_json_feed(output, items, settings),
     }
-    for name, data in documents.items():
-        record(report, name, write(settings.output_dir, name, data))
-    if state is None or state.fingerprint != fingerprint:
-        store.save_output_state(output.slug, fingerprint, built_at)
-    return Stream(output, items, built_at), report
+    changed = state is None or state.fingerprint != fingerprint
+    return Stream(output, items, built_at), report, documents, fingerprint, changed
 
 
 def shared_documents(settings: Settings, store: Store, main: Stream) -> dict[str, bytes]:
@@ -116,12 +132,13 @@ def main_stream(streams: list[Stream]) -> Stream:
     return next((s for s in streams if s.output.slug == MAIN_STREAM_SLUG), streams[0])
 
 
-def write(folder: Path, name: str, data: bytes) -> bool:
-    """Write `folder/name` if its bytes changed; True when written."""
+def write_all(folder: Path, documents: dict[str, bytes]) -> dict[str, bool]:
+    """Write the documents whose bytes changed, all or none; True for each one written."""
     try:
-        return write_if_changed(folder / name, data)
+        written = write_all_if_changed({folder / name: data for name, data in documents.items()})
     except OSError as error:
-        raise OutputError(f"cannot write {folder / name}: {error.strerror}") from None
+        raise OutputError(f"cannot write {error.filename}: {error.strerror}") from None
+    return {path.name: value for path, value in written.items()}
 
 
 def record(report: PublishReport, name: str, written: bool) -> None:
