@@ -451,8 +451,8 @@ def test_progress_bar_on_a_terminal_and_plain_lines_without(server, workspace, t
     import sys
 
     serve_fixture(server, "rss20.xml")
-    server.routes["/rss20.xml"].delay = 0.8  # under the 1 s read timeout
-    workspace.write_config([source("rss", server.url("/rss20.xml"))])
+    server.routes["/rss20.xml"].delay = 1.5  # long enough for the bar to be drawn
+    workspace.write_config([source("rss", server.url("/rss20.xml"))], fetch={"read_timeout": "10s"})
     command = [
         sys.executable,
         "-m",
