@@ -32,6 +32,7 @@ from lxml import etree
 from feeds.extract.selectors import Selector, parse_selector, select_html, select_value
 from feeds.normalise.dateline import byline_credits, split_byline, split_dateline
 from feeds.normalise.dates import MONTHS, parse_date
+from feeds.normalise.html import LAZY_SOURCES  # one list of lazy-image attributes
 from feeds.normalise.urls import absolute_url, is_web_url
 
 # ---------------------------------------------------------------------------------------------
@@ -166,7 +167,6 @@ BLOCK_TAGS = frozenset(
 HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 PARAGRAPH_TAGS = frozenset({"p", "pre", "blockquote", "li"})
 # Where lazy-loading themes put the real image; normalise makes them real, so they stay.
-LAZY_SOURCES = ("data-src", "data-lazy-src", "data-original")
 LAZY_ATTRIBUTES = (*LAZY_SOURCES, "data-srcset", "data-lazy-srcset")
 KEEP_ATTRIBUTES: dict[str, frozenset[str]] = {
     "a": frozenset({"href", "title"}),

@@ -19,8 +19,6 @@ from feeds.publish.stylesheet import with_stylesheet
 from feeds.store import StoredArticle
 from feeds.store.schema import ArticleRow
 
-GENERATOR_URI = "https://pypi.org/project/feedgen/"
-
 
 def render_rss(output: Output, items: list[StoredArticle], settings: Settings,
                built_at: datetime) -> bytes:  # fmt: skip

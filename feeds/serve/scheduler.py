@@ -222,7 +222,7 @@ class Service:
     # Health ------------------------------------------------------------------------------
 
     def refresh_health(self, source: Source) -> None:
-        row = next((row for row in self.store.sources() if row.id == source.id), None)
+        row = self.store.source_row(source.id)  # one row, not every source's, after each poll
         failing_since = None
         if row is not None and row.consecutive_failures:
             failing_since = row.last_success_at or self.state.started_at
@@ -237,7 +237,7 @@ class Service:
             last_error=row.last_error if row else None,
             last_error_at=row.last_error_at if row else None,
             consecutive_failures=row.consecutive_failures if row else 0,
-            articles=self.store.article_counts().get(source.id, 0),
+            articles=self.store.article_count(source.id),
             next_poll=previous.next_poll if previous else None,
             failing_since=failing_since,
             flagged=failing_since is not None and self.clock() - failing_since > limit,

@@ -217,6 +217,22 @@ class Store:
         with self.session() as session:
             return session.scalar(select(func.count()).select_from(ArticleRow)) or 0
 
+    def source_row(self, source_id: str) -> SourceRow | None:
+        with self.session() as session:
+            return session.get(SourceRow, source_id)
+
+    def article_count(self, source_id: str) -> int:
+        """Articles one source carries (see article_counts for every source at once)."""
+        with self.session() as session:
+            return (
+                session.scalar(
+                    select(func.count())
+                    .select_from(ArticleSourceRow)
+                    .where(ArticleSourceRow.source_id == source_id)
+                )
+                or 0
+            )
+
     def sources(self) -> list[SourceRow]:
         with self.session() as session:
             return list(session.scalars(select(SourceRow).order_by(SourceRow.id)))
