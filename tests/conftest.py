@@ -9,6 +9,7 @@ import pytest
 from ruamel.yaml import YAML
 
 from feeds.cli import main
+from tests.postgres import postgres_url  # noqa: F401  (a fixture, shared)
 from tests.server import FixtureServer, Route
 
 FIXTURES = Path(__file__).parent / "fixtures"
