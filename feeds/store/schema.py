@@ -1,4 +1,7 @@
-"""Tables. Plain SQLAlchemy 2 declarative models that work on SQLite and PostgreSQL alike."""
+"""Tables. Plain SQLAlchemy 2 declarative models that work on SQLite and PostgreSQL alike.
+
+This is the schema at HEAD_REVISION (feeds/store/version.py): a change here needs a migration in
+feeds/store/migrations/versions/ too (tests/test_migrations.py compares the two)."""
 
 from datetime import UTC, datetime
 
@@ -64,10 +67,10 @@ class ArticleRow(Base):
     author: Mapped[str | None] = mapped_column(Text)
     categories: Mapped[list[str]] = mapped_column(JSON, default=list)
     image_url: Mapped[str | None] = mapped_column(Text)
-    image_type: Mapped[str | None] = mapped_column(String(100))
+    image_type: Mapped[str | None] = mapped_column(Text)
     image_length: Mapped[int | None] = mapped_column(Integer)
-    language: Mapped[str | None] = mapped_column(String(35))
-    location: Mapped[str | None] = mapped_column(String(100))
+    language: Mapped[str | None] = mapped_column(Text)
+    location: Mapped[str | None] = mapped_column(Text)
     # The date readers see: the source's date, or when we first saw the article.
     date: Mapped[datetime] = mapped_column(UTCDateTime)
     date_from_source: Mapped[bool] = mapped_column(Boolean)

@@ -1,28 +1,48 @@
 """The state database: articles, the sources that carry them, source health, outputs.
 
 Every source's articles and its new state are saved in one transaction, so a crash leaves a
-source either fully updated or as it was.
+source either fully updated or as it was. On PostgreSQL several hosts may write at once: the
+primary keys refuse a second copy of an article, and the losing transaction is run again once,
+re-reading what the winner stored (see `Store._retrying`).
 """
 
-from collections.abc import Iterator
-from dataclasses import dataclass
+import logging
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
+from typing import TypeVar
 
-from sqlalchemy import create_engine, delete, event, func, inspect, select, update
+from sqlalchemy import create_engine, delete, event, func, select, update
 from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 from feeds.fetch import Validators
+from feeds.logs import log
 from feeds.normalise.article import Article
 from feeds.store.schema import (
     ArticleRow,
     ArticleSourceRow,
-    Base,
     OutputRow,
     SourceRow,
     TombstoneRow,
 )
+from feeds.store.version import SchemaError, ensure_schema
+
+__all__ = ["SaveCounts", "SchemaError", "Store", "StoredArticle", "open_engine"]
+
+# A transaction that lost a race to another host is run once more, re-reading.
+SAVE_ATTEMPTS = 2
+# SQLSTATEs of a lost race on PostgreSQL: unique_violation, deadlock_detected,
+# serialization_failure.
+RACE_SQLSTATES = frozenset({"23505", "40P01", "40001"})
+# Longest id and guid stored, in UTF-8 bytes: PostgreSQL's id column is VARCHAR(2048), and a
+# btree index entry (the guid index) cannot exceed ~2.7 kB.
+MAX_ID_BYTES = 2048
+MAX_GUID_BYTES = 2000
+
+T = TypeVar("T")
 
 
 @dataclass(slots=True)
@@ -61,30 +81,43 @@ def open_engine(url: str) -> Engine:
     return engine
 
 
-class SchemaError(Exception):
-    """The database was made by an older version of feeds."""
+def lost_race(error: DBAPIError) -> bool:
+    """Did another writer get there first (so running the transaction again will succeed)?"""
+    code = getattr(error.orig, "sqlstate", None)  # psycopg
+    if code is not None:
+        return code in RACE_SQLSTATES
+    name = getattr(error.orig, "sqlite_errorname", "")
+    return name in ("SQLITE_CONSTRAINT_PRIMARYKEY", "SQLITE_CONSTRAINT_UNIQUE")
 
 
-def check_schema(engine: Engine) -> None:
-    inspector = inspect(engine)
-    for table in Base.metadata.sorted_tables:
-        present = {column["name"] for column in inspector.get_columns(table.name)}
-        missing = [column.name for column in table.columns if column.name not in present]
-        if missing:
-            raise SchemaError(
-                f"the state database {engine.url.render_as_string(hide_password=True)} is from "
-                f"an older version (table {table.name} lacks {', '.join(missing)}); move it "
-                "aside to start afresh"
-            )
+def storable(articles: list[Article]) -> list[Article]:
+    """Articles as both engines can store them: an id too long for the key is skipped (logged),
+    an over-long guid dropped (it only serves to follow a link change)."""
+    kept = []
+    for article in articles:
+        if len(article.id.encode("utf-8", "surrogatepass")) > MAX_ID_BYTES:
+            log(logging.WARNING, article.source_id, "article id too long to store; skipped",
+                id=article.id[:200])  # fmt: skip
+            continue
+        if article.guid and len(article.guid.encode("utf-8", "surrogatepass")) > MAX_GUID_BYTES:
+            article = replace(article, guid=None)
+        kept.append(article)
+    return kept
 
 
 class Store:
     def __init__(self, url: str):
+        """Raises SchemaError unless the database is at the current schema revision (a new
+        SQLite database is created at it)."""
         self.url = url
         self.engine = open_engine(url)
-        Base.metadata.create_all(self.engine)
-        check_schema(self.engine)
+        try:
+            ensure_schema(self.engine)
+        except BaseException:
+            self.engine.dispose()
+            raise
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self.race_retries = 0  # transactions run again after losing a race (tests, logs)
 
     def close(self) -> None:
         self.engine.dispose()
@@ -119,6 +152,43 @@ class Store:
 
         `still_listed`: ids of stored articles the source lists again without our re-reading
         them (followed article pages); they stay current for retention."""
+        articles = storable(articles)
+        return self._retrying(
+            source_id,
+            lambda: self._save_fetch_once(
+                source_id, url, articles, validators=validators, status=status,
+                fetched_at=fetched_at, warnings=warnings, moved_to=moved_to,
+                still_listed=still_listed,
+            ),
+        )  # fmt: skip
+
+    def _retrying(self, source_id: str | None, transaction: Callable[[], T]) -> T:
+        """Run `transaction`; if it lost a race with another host (a duplicate key, a
+        deadlock), run it once more: it then re-reads and finds the other host's rows."""
+        for attempt in range(1, SAVE_ATTEMPTS + 1):
+            try:
+                return transaction()
+            except DBAPIError as error:
+                if attempt == SAVE_ATTEMPTS or not lost_race(error):
+                    raise
+                self.race_retries += 1
+                log(logging.INFO, source_id, "another host wrote the same rows; saving again",
+                    error=str(error.orig).splitlines()[0])  # fmt: skip
+        raise AssertionError("unreachable")
+
+    def _save_fetch_once(
+        self,
+        source_id: str,
+        url: str,
+        articles: list[Article],
+        *,
+        validators: Validators,
+        status: int,
+        fetched_at: datetime,
+        warnings: list[str],
+        moved_to: str | None,
+        still_listed: list[str],
+    ) -> SaveCounts:
         with self.session() as session, session.begin():
             counts = self._upsert_articles(session, source_id, articles, fetched_at)
             if still_listed:
@@ -140,6 +210,12 @@ class Store:
         return counts
 
     def save_not_modified(
+        self, source_id: str, url: str, *, validators: Validators, fetched_at: datetime
+    ) -> None:
+        self._retrying(source_id, lambda: self._save_not_modified_once(
+            source_id, url, validators=validators, fetched_at=fetched_at))  # fmt: skip
+
+    def _save_not_modified_once(
         self, source_id: str, url: str, *, validators: Validators, fetched_at: datetime
     ) -> None:
         with self.session() as session, session.begin():
@@ -178,14 +254,18 @@ class Store:
         fetched_at: datetime,
     ) -> int:
         """Record a failed fetch; returns the number of failures in a row."""
-        with self.session() as session, session.begin():
-            row = self._source_row(session, source_id, url)
-            row.last_fetch_at = fetched_at
-            row.last_error = error
-            row.last_error_at = fetched_at
-            row.last_status = status
-            row.consecutive_failures = (row.consecutive_failures or 0) + 1
-            return row.consecutive_failures
+
+        def transaction() -> int:
+            with self.session() as session, session.begin():
+                row = self._source_row(session, source_id, url)
+                row.last_fetch_at = fetched_at
+                row.last_error = error
+                row.last_error_at = fetched_at
+                row.last_status = status
+                row.consecutive_failures = (row.consecutive_failures or 0) + 1
+                return row.consecutive_failures
+
+        return self._retrying(source_id, transaction)  # a new source's row may race
 
     def known_ids(self, ids: list[str]) -> set[str]:
         """Which of `ids` are stored already, by any source (or retired: never re-fetched)."""
@@ -373,8 +453,11 @@ class Store:
             return session.get(OutputRow, slug)
 
     def save_output_state(self, slug: str, fingerprint: str, built_at: datetime) -> None:
-        with self.session() as session, session.begin():
-            session.merge(OutputRow(slug=slug, fingerprint=fingerprint, built_at=built_at))
+        def transaction() -> None:
+            with self.session() as session, session.begin():
+                session.merge(OutputRow(slug=slug, fingerprint=fingerprint, built_at=built_at))
+
+        self._retrying(None, transaction)  # two hosts may publish at once
 
 
 def new_row(article: Article, now: datetime, tombstone: TombstoneRow | None) -> ArticleRow:
