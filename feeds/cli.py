@@ -1,4 +1,4 @@
-"""The `feeds` command: run, check, status.
+"""The `feeds` command: run, check, status; worker and scheduler for many hosts.
 
 Exit codes (DESIGN.md): 0 feeds written (source failures are reported, not fatal); 1 some
 sources failed and --strict was given; 2 bad configuration or output not writable; 3 another
@@ -96,11 +96,53 @@ def build_parser() -> argparse.ArgumentParser:
     discover.add_argument("--timeout", type=float, default=20.0, metavar="SECONDS")
     discover.set_defaults(handler=command_discover)
 
+    worker = commands.add_parser(
+        "worker", parents=[common], help="take fetch jobs from the PostgreSQL queue"
+    )
+    sources_option(worker)
+    worker.add_argument(
+        "--db", metavar="URL", help="postgresql+psycopg:// URL (default: $FEEDS_DB, the file)"
+    )
+    worker.add_argument("--output", metavar="DIR", help="output folder, with --publish")
+    worker.add_argument("--concurrency", type=int, default=8, metavar="N",
+                        help="fetch jobs run at once (default 8)")  # fmt: skip
+    worker.add_argument("--publish", action="store_true",
+                        help="take publish jobs too (this host writes output/)")  # fmt: skip
+    worker.add_argument("--until-empty", action="store_true",
+                        help="exit once no job is waiting or running (cron, tests)")  # fmt: skip
+    worker.set_defaults(handler=command_worker)
+
+    scheduler = commands.add_parser(
+        "scheduler", parents=[common], help="queue due sources, retry stalled jobs, publish"
+    )
+    sources_option(scheduler)
+    scheduler.add_argument(
+        "--db", metavar="URL", help="postgresql+psycopg:// URL (default: $FEEDS_DB, the file)"
+    )
+    scheduler.add_argument("--output", metavar="DIR", help="output folder (default: from the file)")
+    scheduler.add_argument("--once", action="store_true",
+                           help="queue every enabled source once and exit")  # fmt: skip
+    scheduler.add_argument("--no-publish", action="store_true",
+                           help="leave publish jobs to a `feeds worker --publish`")  # fmt: skip
+    scheduler.set_defaults(handler=command_scheduler)
+
     status = commands.add_parser("status", parents=[common], help="health of every source")
     sources_option(status)
     status.add_argument("--db", metavar="URL", help="database URL (default: $FEEDS_DB, the file)")
     status.add_argument("--json", action="store_true", help="print JSON instead of a table")
     status.set_defaults(handler=command_status)
+
+    db = commands.add_parser("db", help="the state database's schema: upgrade, current")
+    db_commands = db.add_subparsers(dest="db_command", metavar="DB_COMMAND", required=True)
+    for name, handler, text in (
+        ("upgrade", command_db_upgrade, "migrate the database to this version's schema"),
+        ("current", command_db_current, "show the database's schema revision and the head"),
+    ):
+        db_command = db_commands.add_parser(name, parents=[common], help=text)
+        sources_option(db_command)
+        db_command.add_argument("--db", metavar="URL",
+                                help="database URL (default: $FEEDS_DB, the file)")  # fmt: skip
+        db_command.set_defaults(handler=handler)
     return parser
 
 
@@ -277,6 +319,59 @@ def command_serve(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def command_worker(args: argparse.Namespace) -> int:
+    return run_queue_command(args, "worker")
+
+
+def command_scheduler(args: argparse.Namespace) -> int:
+    return run_queue_command(args, "scheduler")
+
+
+def run_queue_command(args: argparse.Namespace, command: str) -> int:
+    """`feeds worker` / `feeds scheduler`: PostgreSQL only; procrastinate is imported here,
+    never on the single-host path."""
+    settings = load(args)
+    if settings is None:
+        return EXIT_CONFIG
+    from feeds.queue.app import NOT_POSTGRES, is_postgres
+
+    if not is_postgres(settings.database_url):
+        print(NOT_POSTGRES.format(command=command), file=sys.stderr)
+        return EXIT_CONFIG
+    import asyncio
+
+    from procrastinate.exceptions import ConnectorException
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from feeds.queue.app import QueueError, WorkerContext
+    from feeds.store.store import SchemaError
+
+    runtime = WorkerContext(settings.file, database_url=args.db, output_dir=args.output)
+    try:
+        if command == "worker":
+            from feeds.queue.worker import work
+
+            asyncio.run(work(settings, runtime, concurrency=max(1, args.concurrency),
+                             publish=args.publish, until_empty=args.until_empty))  # fmt: skip
+        elif args.once:
+            from feeds.queue.scheduler import enqueue_all
+
+            queued, skipped = asyncio.run(enqueue_all(settings))
+            print(f"queued {queued} source(s); {skipped} already queued or being fetched")
+        else:
+            from feeds.queue.scheduler import run_scheduler
+
+            asyncio.run(run_scheduler(settings, runtime, publish=not args.no_publish))
+    except (QueueError, SchemaError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_CONFIG
+    except (ConnectorException, SQLAlchemyError, OSError) as error:
+        cause = error.__cause__ or error
+        print(f"error: the database {settings.database_url}: {cause}", file=sys.stderr)
+        return EXIT_CONFIG
+    return EXIT_OK
+
+
 def command_discover(args: argparse.Namespace) -> int:
     import asyncio
 
@@ -335,8 +430,13 @@ def command_status(args: argparse.Namespace) -> int:
     if settings is None:
         return EXIT_CONFIG
     from feeds.store import Store
+    from feeds.store.store import SchemaError
 
-    store = Store(settings.database_url)
+    try:
+        store = Store(settings.database_url)
+    except SchemaError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_CONFIG
     try:
         rows = {row.id: row for row in store.sources()}
         counts = store.article_counts()
@@ -404,3 +504,67 @@ def ago(timestamp: str, now: datetime) -> str:
         if seconds >= size:
             return f"{seconds // size}{unit} ago"
     return f"{max(seconds, 0)}s ago"
+
+
+def database_url(args: argparse.Namespace) -> str | None:
+    """--db, else $FEEDS_DB, else the file's storage.database, as for `feeds run`; the file is
+    only read (and must be valid) when it is the one that says."""
+    if args.db or os.environ.get("FEEDS_DB"):
+        return args.db or os.environ["FEEDS_DB"]
+    settings = load(args)
+    return settings.database_url if settings else None
+
+
+def command_db_upgrade(args: argparse.Namespace) -> int:
+    url = database_url(args)
+    if url is None:
+        return EXIT_CONFIG
+    from sqlalchemy.exc import OperationalError
+
+    from feeds.store.migrate import upgrade
+    from feeds.store.version import EMPTY, UNVERSIONED, SchemaError
+
+    try:
+        result = upgrade(url)
+    except (SchemaError, OperationalError) as error:
+        print(f"error: {str(error).splitlines()[0]}", file=sys.stderr)
+        return EXIT_CONFIG
+    print(f"database: {result.database}")
+    for note in result.notes:
+        print(note)
+    if result.before == result.after:
+        print(f"up to date: revision {result.after}")
+    else:
+        before = {EMPTY: "empty", UNVERSIONED: "0001"}.get(result.before, result.before)
+        print(f"upgraded: {before} -> {result.after}")
+    if result.queue:
+        print("job queue tables: ready")
+    return EXIT_OK
+
+
+def command_db_current(args: argparse.Namespace) -> int:
+    """Exit 0 when the database is at the head revision, 1 when it needs `feeds db upgrade`."""
+    url = database_url(args)
+    if url is None:
+        return EXIT_CONFIG
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import OperationalError
+
+    from feeds.store.migrate import current
+    from feeds.store.version import EMPTY, UNVERSIONED
+
+    try:
+        state, head = current(url)
+    except OperationalError as error:
+        print(f"error: {str(error).splitlines()[0]}", file=sys.stderr)
+        return EXIT_CONFIG
+    shown = make_url(url).render_as_string(hide_password=True)
+    described = {EMPTY: "none (no feeds tables yet)",
+                 UNVERSIONED: "none (tables from before migrations)"}  # fmt: skip
+    print(f"database: {shown}")
+    print(f"current:  {described.get(state, state)}")
+    if state == head:
+        print(f"head:     {head} (up to date)")
+        return EXIT_OK
+    print(f"head:     {head} (run: feeds db upgrade --db {shown})")
+    return EXIT_SOURCES_FAILED

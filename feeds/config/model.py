@@ -16,6 +16,7 @@ from pydantic import (
     ConfigDict,
     Field,
     field_validator,
+    model_validator,
 )
 
 SLUG_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
@@ -223,6 +224,27 @@ class Serve(Strict):
     reload_check: Duration = Field(default_factory=lambda: timedelta(seconds=5))
 
 
+class Queue(Strict):
+    """`feeds worker` / `feeds scheduler` (PostgreSQL only): liveness of the job queue."""
+
+    # Workers record a heartbeat this often; a job whose worker has not for stalled_after
+    # (a killed or frozen host) is retried by `feeds scheduler`, which looks every recover_every.
+    heartbeat: Duration = Field(default_factory=lambda: timedelta(seconds=10))
+    stalled_after: Duration = Field(default_factory=lambda: timedelta(seconds=60))
+    recover_every: Duration = Field(default_factory=lambda: timedelta(seconds=30))
+    # Workers also poll for due jobs this often (new jobs wake them at once via LISTEN/NOTIFY;
+    # debounced publishes, scheduled ahead, are found by polling).
+    poll_interval: Duration = Field(default_factory=lambda: timedelta(seconds=2))
+
+    @model_validator(mode="after")
+    def _stalled_outlasts_heartbeats(self) -> "Queue":
+        if self.stalled_after < self.heartbeat * 2:
+            raise ValueError(
+                "stalled_after must be at least twice heartbeat, or live workers look dead"
+            )
+        return self
+
+
 class Storage(Strict):
     # A SQLAlchemy URL; a relative sqlite path is relative to sources.yaml's folder.
     database: str | None = None
@@ -331,6 +353,7 @@ class Config(Strict):
     defaults: Defaults = Field(default_factory=Defaults)
     fetch: Fetch = Field(default_factory=Fetch)
     serve: Serve = Field(default_factory=Serve)
+    queue: Queue = Field(default_factory=Queue)
     storage: Storage = Field(default_factory=Storage)
     outputs: list[Output] = Field(default_factory=list)
     sources: list[Source] = Field(default_factory=list)
