@@ -29,7 +29,7 @@ from feeds.store.version import (
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 # Any number, the same on every host: concurrent upgrades of one PostgreSQL database queue up.
-UPGRADE_LOCK = 0x66656564
+UPGRADE_LOCK = 0x6665656473  # "feeds" (the queue schema uses its own key)
 
 # The columns of every table the last release before migrations created (revision 0001).
 BASELINE_COLUMNS = {
