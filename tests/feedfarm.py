@@ -9,6 +9,7 @@ workers fetching one source together would show as an overlap of 2.
 
 from __future__ import annotations
 
+import contextlib
 import sys
 import threading
 import time
@@ -29,8 +30,8 @@ class FeedFarm:
         self.sources = sources
         self.delay = delay  # every answer waits this long (models a real server's latency)
         self.slow: dict[str, float] = {}  # path -> seconds, overrides `delay`
-        self.base = base or (datetime.now(UTC) - timedelta(days=1)).replace(second=0,
-                                                                            microsecond=0)  # fmt: skip
+        yesterday = datetime.now(UTC) - timedelta(days=1)
+        self.base = base or yesterday.replace(second=0, microsecond=0)
         self.hits: Counter[str] = Counter()
         self.started: Counter[str] = Counter()  # requests received (answered or not)
         self.in_flight: Counter[str] = Counter()
@@ -121,10 +122,8 @@ class FeedFarm:
                 self.send_header("Content-Type", "application/rss+xml; charset=utf-8")
                 self.send_header("Content-Length", str(len(body)))
                 self.end_headers()
-                try:
+                with contextlib.suppress(BrokenPipeError, ConnectionResetError):
                     self.wfile.write(body)
-                except (BrokenPipeError, ConnectionResetError):
-                    pass
 
         return Handler
 
