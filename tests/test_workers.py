@@ -262,3 +262,57 @@ def test_a_source_is_never_fetched_by_two_workers_at_once(
     assert {farm.hits[farm.path(i)] for i in range(sources)} == {4}
     # 12 job slots for 20 jobs of 5 sources: only the per-source lock keeps these at 1.
     assert {farm.max_overlap[farm.path(i)] for i in range(sources)} == {1}
+
+
+def test_sigterm_lets_a_worker_finish_its_fetch_and_exit_cleanly(
+    farm: FeedFarm, workspace: Workspace, postgres_url: str
+) -> None:
+    farm.slow[farm.path(0)] = 1.5
+    configure(workspace, farm, sources=1)
+    upgrade(workspace, postgres_url)
+    feeds_cli(workspace, postgres_url, "scheduler", "--once")
+    worker = feeds_process(workspace, postgres_url, "worker")  # no --until-empty: runs on
+    wait_for(lambda: farm.in_flight[farm.path(0)] == 1, 20, "the worker to be mid-fetch")
+    worker.send_signal(signal.SIGTERM)
+    code, log = finish(worker, timeout=20)
+    assert code == 0, log
+    assert farm.hits[farm.path(0)] == 1
+    stored = query(postgres_url, "SELECT count(*) FROM article_sources WHERE source_id = 'src0000'")
+    assert stored == [(4,)]  # the fetch under way was finished and saved, not cut off
+    assert queue_pending(postgres_url) == 1  # its publish, left for the publisher
+
+
+def test_scheduler_queues_a_source_only_when_due_and_not_already_queued(
+    farm: FeedFarm, workspace: Workspace, postgres_url: str
+) -> None:
+    from datetime import timedelta
+
+    from feeds.config import load_settings
+    from feeds.pipeline import utc_now
+    from feeds.queue.app import build_app
+    from feeds.queue.scheduler import QueueScheduler
+    from feeds.store import Store
+
+    configure(workspace, farm, sources=2)
+    upgrade(workspace, postgres_url)
+    settings = load_settings(workspace.config, database_url=postgres_url)
+    later = utc_now()
+
+    async def scenario() -> list[bool]:
+        app = build_app(postgres_url)
+        store = Store(postgres_url)
+        try:
+            async with app.open_async():
+                scheduler = QueueScheduler(settings, app, store, clock=lambda: later)
+                first = [await scheduler.poll(source_id(0)), await scheduler.poll(source_id(0))]
+                assert await scheduler.poll("no-such-source") is False
+                return first
+        finally:
+            store.close()
+
+    assert asyncio.run(scenario()) == [True, False]  # never fetched: due; then already queued
+    feeds_cli(workspace, postgres_url, "worker", "--until-empty", "--publish")
+    assert farm.hits[farm.path(0)] == 1 and farm.hits[farm.path(1)] == 0
+    assert asyncio.run(scenario()) == [False, False]  # just fetched: not due for a while
+    later += timedelta(hours=3)  # past max_interval (2 h): due again
+    assert asyncio.run(scenario()) == [True, False]
