@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
-from sqlalchemy.types import TypeDecorator
+from sqlalchemy.types import TypeDecorator, TypeEngine
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -31,6 +31,13 @@ class UTCDateTime(TypeDecorator[datetime]):
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
+def Key(length: int) -> TypeEngine[str]:
+    """An id column: compared and sorted bytewise on every engine. SQLite always does; on
+    PostgreSQL the server's locale would order "B" after "a" and ignore "-", so the same
+    articles would be published in another order than on SQLite."""
+    return String(length).with_variant(String(length, collation="C"), "postgresql")
+
+
 class Base(DeclarativeBase):
     pass
 
@@ -40,7 +47,7 @@ class SourceRow(Base):
 
     __tablename__ = "sources"
 
-    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    id: Mapped[str] = mapped_column(Key(64), primary_key=True)
     url: Mapped[str] = mapped_column(Text)
     etag: Mapped[str | None] = mapped_column(Text)
     last_modified: Mapped[str | None] = mapped_column(Text)
@@ -58,8 +65,8 @@ class SourceRow(Base):
 class ArticleRow(Base):
     __tablename__ = "articles"
 
-    id: Mapped[str] = mapped_column(String(2048), primary_key=True)
-    source_id: Mapped[str] = mapped_column(String(64))  # the source that brought it first
+    id: Mapped[str] = mapped_column(Key(2048), primary_key=True)
+    source_id: Mapped[str] = mapped_column(Key(64))  # the source that brought it first
     url: Mapped[str | None] = mapped_column(Text)
     title: Mapped[str] = mapped_column(Text)
     summary: Mapped[str] = mapped_column(Text)
@@ -91,9 +98,9 @@ class ArticleSourceRow(Base):
 
     __tablename__ = "article_sources"
 
-    source_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    source_id: Mapped[str] = mapped_column(Key(64), primary_key=True)
     article_id: Mapped[str] = mapped_column(
-        ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True
+        Key(2048), ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True
     )
     guid: Mapped[str | None] = mapped_column(Text)
 
@@ -109,7 +116,7 @@ class TombstoneRow(Base):
 
     __tablename__ = "tombstones"
 
-    id: Mapped[str] = mapped_column(String(2048), primary_key=True)
+    id: Mapped[str] = mapped_column(Key(2048), primary_key=True)
     date: Mapped[datetime] = mapped_column(UTCDateTime)
     first_seen_at: Mapped[datetime] = mapped_column(UTCDateTime)
     removed_at: Mapped[datetime] = mapped_column(UTCDateTime)
@@ -120,6 +127,6 @@ class OutputRow(Base):
 
     __tablename__ = "outputs"
 
-    slug: Mapped[str] = mapped_column(String(64), primary_key=True)
+    slug: Mapped[str] = mapped_column(Key(64), primary_key=True)
     fingerprint: Mapped[str] = mapped_column(String(64))
     built_at: Mapped[datetime] = mapped_column(UTCDateTime)
