@@ -347,6 +347,7 @@ def run_queue_command(args: argparse.Namespace, command: str) -> int:
     from feeds.store.store import SchemaError
 
     runtime = WorkerContext(settings.file, database_url=args.db, output_dir=args.output)
+    runtime.seed(settings)  # read once: a large sources.yaml takes a while to parse
     try:
         if command == "worker":
             from feeds.queue.worker import work

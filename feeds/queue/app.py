@@ -118,6 +118,12 @@ class WorkerContext:
     _limits: Any = None
     _lock: asyncio.Lock = field(default_factory=asyncio.Lock)
 
+    def seed(self, settings: Settings) -> None:
+        """Start from settings just loaded from `sources`, rather than reading it again."""
+        from feeds.serve.scheduler import file_stamp
+
+        self._settings, self._stamp = settings, file_stamp(self.sources)
+
     def settings(self) -> Settings:
         from feeds.config import ConfigError, load_settings
         from feeds.serve.scheduler import file_stamp
