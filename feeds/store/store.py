@@ -11,9 +11,9 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
-from sqlalchemy import create_engine, delete, event, func, select, update
+from sqlalchemy import create_engine, delete, event, func, insert, select, update
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
@@ -152,7 +152,10 @@ class Store:
 
         `still_listed`: ids of stored articles the source lists again without our re-reading
         them (followed article pages); they stay current for retention."""
-        articles = storable(articles)
+        # In id order: two hosts inserting overlapping articles then lock rows in the same
+        # order, so one waits for the other and sees its rows instead of deadlocking (a stable
+        # sort: a feed listing an item twice still keeps the first).
+        articles = sorted(storable(articles), key=lambda article: article.id)
         return self._retrying(
             source_id,
             lambda: self._save_fetch_once(
@@ -346,8 +349,11 @@ class Store:
         counts = SaveCounts()
         articles = self._follow_known_guids(session, source_id, articles)
         ids = [article.id for article in articles]
-        existing = {row.id: row for row in session.scalars(
-            select(ArticleRow).where(ArticleRow.id.in_(ids)))}  # fmt: skip
+        # Only what deciding needs: most stored articles come back unchanged, and loading
+        # their bodies to learn that costs more than everything else here.
+        known = {row.id: row for row in session.execute(
+            select(ArticleRow.id, ArticleRow.source_id, ArticleRow.fingerprint)
+            .where(ArticleRow.id.in_(ids)))}  # fmt: skip
         tombstones = {row.id: row for row in session.scalars(
             select(TombstoneRow).where(TombstoneRow.id.in_(ids)))}  # fmt: skip
         links = set(session.scalars(
@@ -355,32 +361,42 @@ class Store:
                 ArticleSourceRow.source_id == source_id, ArticleSourceRow.article_id.in_(ids))
         ))  # fmt: skip
 
+        new_rows: list[dict[str, Any]] = []
+        changed: dict[str, Article] = {}
         for article in articles:
-            row = existing.get(article.id)
-            if row is None:
-                row = new_row(article, now, tombstones.pop(article.id, None))
-                session.add(row)
-                existing[article.id] = row
+            stored = known.get(article.id)
+            if stored is None:
+                new_rows.append(new_values(article, now, tombstones.pop(article.id, None)))
                 counts.new += 1
-            elif row.source_id == source_id and row.fingerprint != article.fingerprint():
-                # The source's own modification date when it moved on, else the moment we saw
-                # the change: either way readers see a newer "updated".
-                changed_at = article.updated_at
-                if changed_at is None or changed_at <= row.updated_at:
-                    changed_at = now
-                update_row(row, article)
-                row.updated_at = max(changed_at, row.date)
+            elif stored.source_id == source_id and stored.fingerprint != article.fingerprint():
+                changed[article.id] = article
                 counts.updated += 1
             else:
                 counts.unchanged += 1  # unchanged, or a copy of a story another source owns
-            row.last_seen_at = now
-            if article.id not in links:
-                session.add(
-                    ArticleSourceRow(source_id=source_id, article_id=article.id, guid=article.guid)
-                )
-                links.add(article.id)
+        if new_rows:
+            session.execute(insert(ArticleRow), new_rows)
+        for row in session.scalars(select(ArticleRow).where(ArticleRow.id.in_(list(changed)))):
+            article = changed[row.id]
+            # The source's own modification date when it moved on, else the moment we saw
+            # the change: either way readers see a newer "updated".
+            changed_at = article.updated_at
+            if changed_at is None or changed_at <= row.updated_at:
+                changed_at = now
+            update_row(row, article)
+            row.updated_at = max(changed_at, row.date)
+        if known:
+            session.execute(
+                update(ArticleRow).where(ArticleRow.id.in_(list(known))).values(last_seen_at=now)
+            )
+        new_links = [
+            {"source_id": source_id, "article_id": article.id, "guid": article.guid}
+            for article in articles
+            if article.id not in links
+        ]
+        if new_links:
+            session.execute(insert(ArticleSourceRow), new_links)
         for tombstone in tombstones.values():
-            if tombstone.id in existing:
+            if tombstone.id in known:
                 session.delete(tombstone)
         return counts
 
@@ -460,30 +476,45 @@ class Store:
         self._retrying(None, transaction)  # two hosts may publish at once
 
 
-def new_row(article: Article, now: datetime, tombstone: TombstoneRow | None) -> ArticleRow:
+def new_values(article: Article, now: datetime, tombstone: TombstoneRow | None) -> dict[str, Any]:
+    """A new article's row, as values for one bulk insert."""
     first_seen = tombstone.first_seen_at if tombstone else now
-    row = ArticleRow(id=article.id, source_id=article.source_id, first_seen_at=first_seen)
-    update_row(row, article)
+    values = visible_values(article, first_seen)
     if article.published_at is None and tombstone is not None:
-        row.date = tombstone.date
-    # A new article's "updated" is its own date, not the moment we happened to fetch it.
-    row.updated_at = article.updated_at or row.date
-    return row
+        values["date"] = tombstone.date
+    values.update(
+        id=article.id,
+        source_id=article.source_id,
+        first_seen_at=first_seen,
+        last_seen_at=now,
+        # A new article's "updated" is its own date, not the moment we happened to fetch it.
+        updated_at=article.updated_at or values["date"],
+    )
+    return values
 
 
 def update_row(row: ArticleRow, article: Article) -> None:
-    row.url = article.url
-    row.title = article.title
-    row.summary = article.summary
-    row.content_html = article.content_html
-    row.author = article.author
-    row.categories = article.categories
-    row.image_url = article.image.url if article.image else None
-    row.image_type = article.image.type if article.image else None
-    row.image_length = article.image.length if article.image else None
-    row.language = article.language
-    row.location = article.location
-    row.date = article.published_at or row.first_seen_at
-    row.date_from_source = article.published_at is not None
-    row.date_clamped = article.date_clamped
-    row.fingerprint = article.fingerprint()
+    for name, value in visible_values(article, row.first_seen_at).items():
+        setattr(row, name, value)
+
+
+def visible_values(article: Article, first_seen_at: datetime) -> dict[str, Any]:
+    """The columns a reader sees, from the article (its date: first seen when it has none)."""
+    image = article.image
+    return {
+        "url": article.url,
+        "title": article.title,
+        "summary": article.summary,
+        "content_html": article.content_html,
+        "author": article.author,
+        "categories": article.categories,
+        "image_url": image.url if image else None,
+        "image_type": image.type if image else None,
+        "image_length": image.length if image else None,
+        "language": article.language,
+        "location": article.location,
+        "date": article.published_at or first_seen_at,
+        "date_from_source": article.published_at is not None,
+        "date_clamped": article.date_clamped,
+        "fingerprint": article.fingerprint(),
+    }
