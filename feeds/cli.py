@@ -567,5 +567,8 @@ def command_db_current(args: argparse.Namespace) -> int:
     if state == head:
         print(f"head:     {head} (up to date)")
         return EXIT_OK
-    print(f"head:     {head} (run: feeds db upgrade --db {shown})")
+    if state == EMPTY and make_url(url).get_backend_name() == "sqlite":
+        print(f"head:     {head} (the first feeds run creates it, or: feeds db upgrade)")
+    else:
+        print(f"head:     {head} (run: feeds db upgrade --db {shown})")
     return EXIT_SOURCES_FAILED
