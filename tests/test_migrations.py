@@ -5,6 +5,7 @@ command to run; `feeds db` as a user types it."""
 import os
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -302,6 +303,7 @@ def test_db_upgrade_as_a_subprocess(tmp_path: Path) -> None:
 
 IMPORT_PROBE = """
 import sys
+import time
 from feeds.cli import main
 code = main(sys.argv[1:])
 print(sorted(m for m in sys.modules if m.split('.')[0] in {'psycopg', 'procrastinate', 'alembic'}))
@@ -343,3 +345,26 @@ def test_the_start_up_check_is_one_query(tmp_path: Path) -> None:
     assert [s for s in statements if not s.startswith("PRAGMA")] == [
         "SELECT alembic_version.version_num \nFROM alembic_version"
     ]
+
+
+STARTER = """
+import sys, time
+from feeds.store import Store
+while time.time() < float(sys.argv[2]):
+    pass
+Store(sys.argv[1]).close()
+"""
+
+
+def test_processes_starting_together_on_a_new_sqlite_file_create_it_once(tmp_path: Path) -> None:
+    """`feeds serve` and a manual `feeds run` starting at the same moment on a new state: one
+    creates the tables under SQLite's write lock, the others find them."""
+    url = f"sqlite:///{tmp_path / 'state.db'}"
+    start = f"{time.time() + 1.5}"
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    starters = [subprocess.Popen([sys.executable, "-c", STARTER, url, start], env=env,
+                                 stderr=subprocess.PIPE, text=True) for _ in range(4)]  # fmt: skip
+    errors = [starter.communicate(timeout=60)[1] for starter in starters]
+    assert [starter.returncode for starter in starters] == [0] * 4, errors
+    assert current(url) == (HEAD_REVISION, HEAD_REVISION)
+    assert schema_differences(url) == []
