@@ -5,20 +5,24 @@ A source's failure is recorded and reported; it never stops the other sources or
 
 import asyncio
 import logging
+import multiprocessing
+import os
 import time
 from collections.abc import Callable
+from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import partial
 from zoneinfo import ZoneInfo
 
 from feeds.config import Settings, Source
 from feeds.crawl import harvest
+from feeds.digest import Digest, digest_feed, normalise_entries, warm_up
 from feeds.extract import ExtractError
-from feeds.fetch import Fetcher, FetchError, user_agent
+from feeds.fetch import Fetcher, FetchError, FetchResult, user_agent
 from feeds.fetch.fetcher import Limits
 from feeds.fetch.guard import parse_networks
 from feeds.logs import log
-from feeds.normalise.article import normalise_entry
 from feeds.publish import PublishReport, publish_all
 from feeds.store import SaveCounts, Store
 
@@ -97,15 +101,84 @@ async def collect(
     on_source_done: Callable[[SourceReport], None] | None = None,
 ) -> list[SourceReport]:
     limits = fetch_limits(settings)
-    async with Fetcher(limits, user_agent=user_agent(settings.config.stream.link)) as fetcher:
+    cpu = cpu_pool(len(sources))
+    try:
+        async with Fetcher(limits, user_agent=user_agent(settings.config.stream.link)) as fetcher:
 
-        async def one(source: Source) -> SourceReport:
-            report = await collect_source(fetcher, store, settings, source)
-            if on_source_done:
-                on_source_done(report)
-            return report
+            async def one(source: Source) -> SourceReport:
+                report = await collect_source(fetcher, store, settings, source, cpu=cpu)
+                if on_source_done:
+                    on_source_done(report)
+                return report
 
-        return list(await asyncio.gather(*(one(source) for source in sources)))
+            return list(await asyncio.gather(*(one(source) for source in sources)))
+    finally:
+        if cpu is not None:
+            cpu.shutdown(cancel_futures=True)
+
+
+POOL_FROM_SOURCES = 8  # below this, starting worker processes costs more than it saves
+
+
+def cpu_pool(sources: int) -> Executor | None:
+    """Worker processes for parsing and normalising, one a core, when the run is big enough.
+
+    Forked before the run starts any thread, so the children inherit nothing locked; started
+    at once (one trivial job) so no fork happens later, while threads run."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    if sources < POOL_FROM_SOURCES or (cores or 1) < 2:
+        return None
+    warm_up()
+    pool = ProcessPoolExecutor(max_workers=cores, mp_context=multiprocessing.get_context("fork"))
+    pool.submit(int).result()
+    return pool
+
+
+async def digest_source(
+    fetcher: Fetcher,
+    store: Store,
+    settings: Settings,
+    source: Source,
+    result: FetchResult,
+    fetched_at: datetime,
+    cpu: Executor | None,
+) -> Digest:
+    """Parse and normalise what the source answered: in the process pool when the source is
+    a plain feed (no pages to fetch), else here, crawling as its kind says."""
+    timezone = settings.timezone_for(source)
+    language = source.language or settings.config.stream.language
+    if cpu is not None and source.kind in ("feed", None) and not source.follow:
+        digest = await asyncio.get_running_loop().run_in_executor(
+            cpu,
+            partial(
+                digest_feed,
+                result.body,
+                url=result.url,
+                content_type=result.content_type,
+                source_id=source.id,
+                timezone=timezone,
+                fetched_at=fetched_at,
+                language=language,
+                kind=source.kind,
+            ),
+        )
+        if digest is not None:
+            return digest
+    harvested = await harvest(fetcher, store, source, result)
+    articles = normalise_entries(
+        harvested.entries,
+        source_id=source.id,
+        timezone=ZoneInfo(timezone),
+        fetched_at=fetched_at,
+        language=language,
+    )
+    return Digest(
+        articles=articles,
+        entries=len(harvested.entries),
+        warnings=list(harvested.warnings),
+        still_listed=harvested.still_listed,
+        ttl_seconds=harvested.ttl_seconds,
+    )
 
 
 async def collect_source(
@@ -115,6 +188,7 @@ async def collect_source(
     source: Source,
     *,
     clock: Callable[[], datetime] = utc_now,
+    cpu: Executor | None = None,
 ) -> SourceReport:
     started = time.monotonic()
     fetched_at = clock().replace(microsecond=0)
@@ -147,23 +221,9 @@ async def collect_source(
                 fresh_for=result.fresh_for,
             )
 
-        harvested = await harvest(fetcher, store, source, result)
-        timezone = ZoneInfo(settings.timezone_for(source))
-        language = source.language or settings.config.stream.language
-        articles = [
-            article
-            for entry in harvested.entries
-            if (
-                article := normalise_entry(
-                    entry,
-                    source_id=source.id,
-                    timezone=timezone,
-                    fetched_at=fetched_at,
-                    language=language,
-                )
-            )
-        ]
-        warnings = list(harvested.warnings)
+        digest = await digest_source(fetcher, store, settings, source, result, fetched_at, cpu)
+        articles = digest.articles
+        warnings = digest.warnings
         if clamped := sum(article.date_clamped for article in articles):
             warnings.append(f"{clamped} article(s) dated in the future; clamped to fetch time")
         if implausible := sum(article.date_implausible for article in articles):
@@ -171,7 +231,7 @@ async def collect_source(
                 f"{implausible} article(s) dated before 1995 (a CMS's empty date); "
                 "dated when first seen"
             )
-        if skipped := len(harvested.entries) - len(articles):
+        if skipped := digest.entries - len(articles):
             warnings.append(f"{skipped} item(s) without link, id or title were skipped")
         for warning in warnings:
             log(logging.WARNING, source.id, warning)
@@ -184,7 +244,7 @@ async def collect_source(
             fetched_at=fetched_at,
             warnings=warnings,
             moved_to=result.moved_permanently_to,
-            still_listed=harvested.still_listed,
+            still_listed=digest.still_listed,
         )
         return SourceReport(
             source.id,
@@ -194,7 +254,7 @@ async def collect_source(
             moved_to=result.moved_permanently_to,
             seconds=time.monotonic() - started,
             fresh_for=result.fresh_for,
-            ttl_seconds=harvested.ttl_seconds,
+            ttl_seconds=digest.ttl_seconds,
         )
     except (FetchError, ExtractError) as error:
         message = str(error)
