@@ -21,6 +21,8 @@ from feeds.normalise.html import clean_html, first_image, html_to_text, shorten,
 from feeds.normalise.urls import absolute_url, canonical_url, is_web_url
 
 SUMMARY_LENGTH = 300
+# Text read for a summary: a dateline (at most ~80 characters) and then the summary itself.
+SUMMARY_TEXT_NEEDED = SUMMARY_LENGTH + 200
 TITLE_FROM_TEXT_LENGTH = 120
 # A clock a little ahead is normal; further than this the date is wrong and would pin the
 # article to the top of the stream.
@@ -84,9 +86,11 @@ def normalise_entry(
     content_html = clean_html(entry.content_html or entry.summary_html, base_url=base)
     summary_source = entry.summary_html if entry.summary_html else content_html
     # "PLUZ.ID, MAKASSAR – ..." is where the story was filed, not its first words.
-    location, summary_text = split_dateline(html_to_text(summary_source, captions=False))
+    location, summary_text = split_dateline(
+        html_to_text(summary_source, captions=False, enough=SUMMARY_TEXT_NEEDED)
+    )
     if location is None and entry.summary_html and content_html:
-        location = split_dateline(html_to_text(content_html))[0]
+        location = split_dateline(html_to_text(content_html, enough=SUMMARY_TEXT_NEEDED))[0]
     summary = shorten(summary_text, SUMMARY_LENGTH)
     title = (
         html_to_text(entry.title)

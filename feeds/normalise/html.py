@@ -40,12 +40,31 @@ BLOCK_TAGS = {
     "hr", "dd", "dt",
 }  # fmt: skip
 WHITESPACE = re.compile(r"\s+")
+PREFIX_PER_CHARACTER = 4  # HTML characters read per wanted text character, at first
+PREFIX_MARGIN = 40  # text kept past `enough`, so a cut never lands on the wanted part
 # Characters XML 1.0 forbids (most C0 controls, lone surrogates, U+FFFE/U+FFFF): one of them in
 # a title would make every published document unwritable, so none survives normalising.
 XML_INVALID = re.compile("[^\x09\x0a\x0d\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
+# The same characters as bytes of UTF-8, for a quick look before the regex: U+FFFE/U+FFFF
+# are EF BF BE / EF BF BF, lone surrogates cannot be encoded at all.
+C0_BYTES = bytes([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20)])
+
+
 def xml_safe(text: str) -> str:
+    try:
+        encoded = text.encode()
+    except UnicodeEncodeError:  # a lone surrogate
+        encoded = None
+    # Most text is clean: bytes.translate finds that in a few microseconds, the regex in 20.
+    if (
+        encoded is not None
+        and len(encoded.translate(None, C0_BYTES)) == len(encoded)
+        and b"\xef\xbf\xbe" not in encoded
+        and b"\xef\xbf\xbf" not in encoded
+    ):
+        return text
     return XML_INVALID.sub("", text.replace("\x0b", " ").replace("\x0c", " "))
 
 
@@ -121,13 +140,22 @@ def absolute_srcset(srcset: str, base_url: str | None) -> str:
     return ", ".join(candidates)
 
 
-def html_to_text(fragment: str | None, *, captions: bool = True) -> str:
+def html_to_text(fragment: str | None, *, captions: bool = True, enough: int | None = None) -> str:
     """Visible text of an HTML fragment, entities decoded, whitespace collapsed.
 
     captions=False leaves out figure captions ("Abdul Hayat Gani. foto: istimewa"): a summary
-    starts with the story, not with the photo credit above it."""
+    starts with the story, not with the photo credit above it.
+    enough=N: only the first N characters are wanted (a summary). The text may then stop
+    soon after them; it is read from the start of the HTML, cut at a tag's end, when that
+    holds enough, which saves parsing whole 5 KB bodies for 300 characters."""
     if not fragment:
         return ""
+    if enough is not None and len(fragment) > PREFIX_PER_CHARACTER * enough:
+        cut = fragment.rfind(">", 0, PREFIX_PER_CHARACTER * enough)
+        if cut > 0:
+            text = html_to_text(fragment[: cut + 1], captions=captions)
+            if len(text) > enough + PREFIX_MARGIN:
+                return text[: enough + PREFIX_MARGIN]
     fragment = xml_safe(fragment)
     if "<" not in fragment and "&" not in fragment:
         return WHITESPACE.sub(" ", fragment).strip()
