@@ -140,6 +140,40 @@ def test_long_in_lists(store: Store) -> None:
     assert sum(1 for _ in store.latest_articles()) == 12_000
 
 
+def test_more_ids_than_one_statement_takes(store: Store) -> None:
+    """PostgreSQL takes at most 65,535 parameters a statement: longer lists go in pieces."""
+    save(store, "a", [article("https://x.example/1"), article("https://x.example/69999")], T0)
+    ids = [f"https://x.example/{number}" for number in range(70_000)]
+    assert store.known_ids(ids) == {"https://x.example/1", "https://x.example/69999"}
+    later = T0 + timedelta(hours=1)
+    counts = store.save_fetch("a", "https://a.example/feed", [], validators=Validators(),
+                              status=200, fetched_at=later, warnings=[], moved_to=None,
+                              still_listed=ids)  # fmt: skip
+    assert counts.unchanged == 70_000
+    with store.session() as session:
+        assert session.scalar(select(func.min(ArticleRow.last_seen_at))) == later
+
+
+def test_saving_and_pruning_in_pieces_changes_nothing(store: Store, monkeypatch) -> None:
+    """Lists cut into pieces of 3 behave as one list: counts, guid following, duplicates."""
+    import feeds.store.store as store_module
+
+    monkeypatch.setattr(store_module, "IN_LIST_CHUNK", 3)
+    first = [article(f"https://x.example/{n}", guid=f"g-{n}") for n in range(8)]
+    assert save(store, "a", first, T0).new == 8
+    again = [article(f"https://x.example/{n}", guid=f"g-{n}") for n in range(8)]
+    again[5] = article("https://x.example/5-moved", guid="g-5", title="Pindah")
+    again.append(article("https://x.example/2"))  # listed twice: counts once
+    counts = save(store, "a", again, T0 + timedelta(days=1))
+    assert (counts.new, counts.updated, counts.unchanged) == (0, 1, 7)
+    assert store.known_ids([a.id for a in first]) == {a.id for a in first}
+    assert store.article_counts() == {"a": 8}
+    save(store, "a", first[:2], T0 + timedelta(days=40))
+    assert store.prune(last_seen_before=T0 + timedelta(days=10), now=T0 + timedelta(days=40)) == 6
+    assert store.article_counts() == {"a": 2}
+    assert len(store.known_ids([a.id for a in first])) == 8  # six of them as tombstones
+
+
 # Two hosts at once (PostgreSQL) ---------------------------------------------------------------
 
 ORDERS = {"same order": False, "opposite order": True}

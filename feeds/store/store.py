@@ -42,6 +42,9 @@ RACE_SQLSTATES = frozenset({"23505", "40P01", "40001"})
 MAX_ID_BYTES = 2048
 MAX_GUID_BYTES = 2000
 
+# Ids per IN (...) list; _upsert_articles sends a few such lists per statement at most.
+IN_LIST_CHUNK = 20_000
+
 T = TypeVar("T")
 
 
@@ -79,6 +82,24 @@ def open_engine(url: str) -> Engine:
             cursor.close()
 
     return engine
+
+
+def chunks(items: list[T], size: int | None = None) -> list[list[T]]:
+    """Pieces small enough for one statement's IN (...): PostgreSQL takes at most 65,535
+    parameters a statement (a big sitemap lists more URLs), SQLite at most 250,000."""
+    size = size or IN_LIST_CHUNK
+    return [items[start : start + size] for start in range(0, len(items), size)]
+
+
+def article_chunks(articles: list[Article]) -> list[list[Article]]:
+    """chunks() of articles sorted by id, never cutting between two with the same id (a feed
+    listing an item twice): each piece's dedup then sees both."""
+    pieces: list[list[Article]] = []
+    for article in articles:
+        if not pieces or (len(pieces[-1]) >= IN_LIST_CHUNK and pieces[-1][-1].id != article.id):
+            pieces.append([])
+        pieces[-1].append(article)
+    return pieces
 
 
 def lost_race(error: DBAPIError) -> bool:
@@ -193,12 +214,17 @@ class Store:
         still_listed: list[str],
     ) -> SaveCounts:
         with self.session() as session, session.begin():
-            counts = self._upsert_articles(session, source_id, articles, fetched_at)
-            if still_listed:
-                counts.unchanged += len(still_listed)
+            counts = SaveCounts()
+            for chunk in article_chunks(articles) or [[]]:  # one transaction, however many
+                part = self._upsert_articles(session, source_id, chunk, fetched_at)
+                counts.new += part.new
+                counts.updated += part.updated
+                counts.unchanged += part.unchanged
+            counts.unchanged += len(still_listed)
+            for listed in chunks(list(still_listed)):
                 session.execute(
                     update(ArticleRow)
-                    .where(ArticleRow.id.in_(list(still_listed)))
+                    .where(ArticleRow.id.in_(listed))
                     .values(last_seen_at=fetched_at)
                 )
             row = self._source_row(session, source_id, url)
@@ -272,12 +298,14 @@ class Store:
 
     def known_ids(self, ids: list[str]) -> set[str]:
         """Which of `ids` are stored already, by any source (or retired: never re-fetched)."""
-        if not ids:
-            return set()
+        found: set[str] = set()
         with self.session() as session:
-            stored = session.scalars(select(ArticleRow.id).where(ArticleRow.id.in_(ids)))
-            retired = session.scalars(select(TombstoneRow.id).where(TombstoneRow.id.in_(ids)))
-            return set(stored) | set(retired)
+            for chunk in chunks(ids):
+                found.update(session.scalars(select(ArticleRow.id).where(ArticleRow.id.in_(chunk))))
+                found.update(
+                    session.scalars(select(TombstoneRow.id).where(TombstoneRow.id.in_(chunk)))
+                )
+        return found
 
     def recent_dates(self, source_id: str, *, since: datetime, limit: int = 50) -> list[datetime]:
         """Dates of the source's newest articles (their own dates, not first-seen ones)."""
@@ -434,8 +462,7 @@ class Store:
                         id=row.id, date=row.date, first_seen_at=row.first_seen_at, removed_at=now
                     )
                 )
-            if old:
-                old_ids = [row.id for row in old]
+            for old_ids in chunks([row.id for row in old]):
                 session.execute(
                     delete(ArticleSourceRow).where(ArticleSourceRow.article_id.in_(old_ids))
                 )
