@@ -341,9 +341,10 @@ def run_queue_command(args: argparse.Namespace, command: str) -> int:
     import asyncio
 
     from procrastinate.exceptions import ConnectorException
+    from psycopg import Error as PsycopgError
     from sqlalchemy.exc import SQLAlchemyError
 
-    from feeds.queue.app import QueueError, WorkerContext
+    from feeds.queue.app import QueueError, WorkerContext, shown_url
     from feeds.store.store import SchemaError
 
     runtime = WorkerContext(settings.file, database_url=args.db, output_dir=args.output)
@@ -366,9 +367,9 @@ def run_queue_command(args: argparse.Namespace, command: str) -> int:
     except (QueueError, SchemaError) as error:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_CONFIG
-    except (ConnectorException, SQLAlchemyError, OSError) as error:
+    except (ConnectorException, PsycopgError, SQLAlchemyError, OSError) as error:
         cause = error.__cause__ or error
-        print(f"error: the database {settings.database_url}: {cause}", file=sys.stderr)
+        print(f"error: the database {shown_url(settings.database_url)}: {cause}", file=sys.stderr)
         return EXIT_CONFIG
     return EXIT_OK
 

@@ -55,6 +55,13 @@ def is_postgres(database_url: str) -> bool:
         return False
 
 
+def shown_url(database_url: str) -> str:
+    """The URL without its password, for messages and logs."""
+    from sqlalchemy.engine import make_url
+
+    return make_url(database_url).render_as_string(hide_password=True)
+
+
 def fetch_options(source_id: str) -> dict[str, Any]:
     """How a fetch job is deferred: one waiting and one running per source, at most."""
     return {"lock": source_id, "queueing_lock": source_id}
@@ -95,7 +102,8 @@ async def require_schema(app: procrastinate.App, database_url: str) -> None:
     )
     if not row["present"]:
         raise QueueError(
-            "the job queue's tables are missing; run: feeds db upgrade --db " + database_url
+            "the job queue's tables are missing; run: feeds db upgrade --db "
+            + shown_url(database_url)
         )
 
 
