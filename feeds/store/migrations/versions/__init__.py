@@ -1,0 +1,1 @@
+"""Revisions, oldest first: 0001 baseline, 0002 PostgreSQL stores and orders as SQLite."""
