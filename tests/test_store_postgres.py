@@ -187,15 +187,18 @@ def test_two_hosts_saving_the_same_new_articles_at_once(postgres_url: str, rever
     upgrade(postgres_url)
     hosts = [Store(postgres_url), Store(postgres_url)]
     barrier = threading.Barrier(2, timeout=20)
+    arrived: list[Store] = []
 
     def hold_first_write(host: Store) -> None:
+        """Each host's first INSERT INTO articles waits until the other's is ready too."""
         waited: list[bool] = []
 
-        @event.listens_for(host._sessions, "before_flush")
-        def collide(session, _context, _instances) -> None:  # type: ignore[no-untyped-def]
-            if not waited and any(isinstance(row, ArticleRow) for row in session.new):
+        @event.listens_for(host.engine, "before_cursor_execute")
+        def collide(_connection, _cursor, statement, *_rest) -> None:  # type: ignore[no-untyped-def]
+            if not waited and statement.startswith("INSERT INTO articles "):
                 waited.append(True)
-                barrier.wait()  # both have read; now both write
+                arrived.append(host)
+                barrier.wait()  # both have read "not stored"; now both write
 
     for host in hosts:
         hold_first_write(host)
@@ -220,6 +223,7 @@ def test_two_hosts_saving_the_same_new_articles_at_once(postgres_url: str, rever
     for thread in threads:
         thread.join(timeout=60)
     assert not any(isinstance(result, Exception) for result in results.values()), results
+    assert len(arrived) == 2  # both inserted at the same moment
     assert sum(host.race_retries for host in hosts) == 1  # they really collided, once
 
     new = sorted(results[source].new for source in "ab")  # type: ignore[attr-defined]
