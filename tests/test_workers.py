@@ -26,7 +26,7 @@ from tests.feedfarm import FeedFarm, source_id
 SOURCES = 200
 ARTICLES = SOURCES * 3 + SOURCES // 10  # three of its own per source, one per group of ten
 # Short liveness bounds, so a killed worker's job is retried within seconds.
-QUEUE = {"heartbeat": "1s", "stalled_after": "3s", "recover_every": "1s", "poll_interval": "1s"}
+QUEUE = {"heartbeat": "1s", "stalled_after": "4s", "recover_every": "1s", "poll_interval": "1s"}
 
 
 @pytest.fixture
