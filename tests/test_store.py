@@ -147,3 +147,23 @@ def test_a_feed_listing_an_item_twice_stores_it_once(tmp_path: Path) -> None:
     assert counts.new == 1
     with store.session() as session:
         assert session.scalar(select(func.count()).select_from(ArticleSourceRow)) == 1
+
+
+def test_not_modified_marks_listed_articles_at_most_hourly(tmp_path: Path) -> None:
+    """A 304 every few minutes must not rewrite every listed article each time; the articles
+    are still marked often enough for retention (days)."""
+    store = Store(f"sqlite:///{tmp_path / 'state.db'}")
+    save(store, "a", [article("https://x.example/1")], T0)
+
+    def not_modified(at: datetime) -> datetime:
+        store.save_not_modified("a", "https://a.example/feed", validators=Validators(),
+                                fetched_at=at)  # fmt: skip
+        with store.session() as session:
+            return session.scalar(select(ArticleRow.last_seen_at))
+
+    assert not_modified(T0 + timedelta(minutes=15)) == T0
+    assert not_modified(T0 + timedelta(minutes=59)) == T0
+    assert not_modified(T0 + timedelta(minutes=61)) == T0 + timedelta(minutes=61)
+    assert not_modified(T0 + timedelta(minutes=90)) == T0 + timedelta(minutes=61)
+    assert not_modified(T0 + timedelta(days=40)) == T0 + timedelta(days=40)
+    assert store.prune(last_seen_before=T0 + timedelta(days=10), now=T0 + timedelta(days=40)) == 0

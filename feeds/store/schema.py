@@ -60,6 +60,8 @@ class SourceRow(Base):
     moved_to: Mapped[str | None] = mapped_column(Text)
     warnings: Mapped[list[str]] = mapped_column(JSON, default=list)
     entries_last_fetch: Mapped[int | None] = mapped_column(Integer)
+    # When its listed articles were last marked seen (a 200, or a 304 at most hourly).
+    listed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class ArticleRow(Base):

@@ -9,7 +9,7 @@ re-reading what the winner stored (see `Store._retrying`).
 import logging
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -126,6 +126,11 @@ def storable(articles: list[Article]) -> list[Article]:
     return kept
 
 
+# A 304 marks the source's listed articles seen at most this often: one write per article
+# every poll would be most of a quiet run's cost, and retention is counted in days.
+TOUCH_LISTED_EVERY = timedelta(hours=1)
+
+
 class Store:
     def __init__(self, url: str):
         """Raises SchemaError unless the database is at the current schema revision (a new
@@ -236,6 +241,7 @@ class Store:
             row.warnings = warnings
             row.moved_to = moved_to
             row.entries_last_fetch = len(articles)
+            row.listed_at = fetched_at
         return counts
 
     def save_not_modified(
@@ -249,7 +255,7 @@ class Store:
     ) -> None:
         with self.session() as session, session.begin():
             row = self._source_row(session, source_id, url)
-            listed_since = row.last_success_at
+            listed_since = row.listed_at or row.last_success_at
             row.etag = validators.etag or row.etag
             row.last_modified = validators.last_modified or row.last_modified
             row.last_fetch_at = row.last_success_at = fetched_at
@@ -258,8 +264,11 @@ class Store:
             row.last_error = None
             if listed_since is None:
                 return
+            if row.listed_at is not None and fetched_at - row.listed_at < TOUCH_LISTED_EVERY:
+                return  # marked seen less than an hour ago: retention counts in days
             # The feed is unchanged, so what it listed at the last success is still listed:
             # those articles stay current for retention.
+            row.listed_at = fetched_at
             session.execute(
                 update(ArticleRow)
                 .where(
