@@ -14,6 +14,7 @@ import asyncio
 import html
 from dataclasses import dataclass, field
 from datetime import UTC
+from typing import TYPE_CHECKING
 
 from feeds.config import Source
 from feeds.discovery import discover
@@ -21,12 +22,14 @@ from feeds.extract import ExtractError, RawEntry, RawImage, parse_feed
 from feeds.extract.decode import decode_html
 from feeds.extract.discover import looks_like_html
 from feeds.extract.listing import parse_listing
-from feeds.extract.page import ArticlePage, extract_article, join_pages
 from feeds.extract.sitemap import Sitemap, SitemapError, parse_sitemap
 from feeds.fetch import Fetcher, FetchError, FetchResult
 from feeds.normalise.dates import parse_date
 from feeds.normalise.urls import canonical_url
 from feeds.store import Store
+
+if TYPE_CHECKING:
+    from feeds.extract.page import ArticlePage
 
 MAX_CHILD_SITEMAPS = 5  # newest child sitemaps read from an index
 MAX_SITEMAP_URLS = 200  # newest URLs kept from a sitemap
@@ -188,6 +191,10 @@ async def follow_articles(fetcher: Fetcher, store: Store, source: Source, harves
 
 async def read_article(fetcher: Fetcher, source: Source, entry: RawEntry) -> str | None:
     """Fill `entry` from its article page (all its pages); returns an error message or None."""
+    # Imported here: the article extractor takes a tenth of a second to import, and runs
+    # that only read feeds never need it.
+    from feeds.extract.page import extract_article, join_pages
+
     assert entry.link is not None
     pages: list[ArticlePage] = []
     url: str | None = entry.link
@@ -206,7 +213,7 @@ async def read_article(fetcher: Fetcher, source: Source, entry: RawEntry) -> str
     return None
 
 
-def merge_page(entry: RawEntry, page: ArticlePage, page_url: str) -> None:
+def merge_page(entry: RawEntry, page: "ArticlePage", page_url: str) -> None:
     """The article page is more complete and more trustworthy than the listing's snippet."""
     if page.title:
         entry.title = html.escape(page.title, quote=False)

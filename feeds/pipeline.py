@@ -101,7 +101,7 @@ async def collect(
     on_source_done: Callable[[SourceReport], None] | None = None,
 ) -> list[SourceReport]:
     limits = fetch_limits(settings)
-    cpu = cpu_pool(len(sources))
+    cpu = CPUPool(len(sources))
     try:
         async with Fetcher(limits, user_agent=user_agent(settings.config.stream.link)) as fetcher:
 
@@ -113,25 +113,34 @@ async def collect(
 
             return list(await asyncio.gather(*(one(source) for source in sources)))
     finally:
-        if cpu is not None:
-            cpu.shutdown(cancel_futures=True)
+        cpu.shutdown()
 
 
-POOL_FROM_SOURCES = 8  # below this, starting worker processes costs more than it saves
+class CPUPool:
+    """Worker processes for parsing and normalising, one a core, started at the first feed
+    that needs reading: a run where every source answers 304 starts none.
 
+    The workers are forked (cheap: they inherit the imported modules) and only ever run
+    pure functions on bytes, so the threads of the parent do not matter to them."""
 
-def cpu_pool(sources: int) -> Executor | None:
-    """Worker processes for parsing and normalising, one a core, when the run is big enough.
+    FROM_SOURCES = 8  # below this, starting worker processes costs more than it saves
 
-    Forked before the run starts any thread, so the children inherit nothing locked; started
-    at once (one trivial job) so no fork happens later, while threads run."""
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    if sources < POOL_FROM_SOURCES or (cores or 1) < 2:
-        return None
-    warm_up()
-    pool = ProcessPoolExecutor(max_workers=cores, mp_context=multiprocessing.get_context("fork"))
-    pool.submit(int).result()
-    return pool
+    def __init__(self, sources: int):
+        cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else None
+        self.cores = cores or os.cpu_count() or 1
+        self.wanted = sources >= self.FROM_SOURCES and self.cores > 1
+        self._pool: ProcessPoolExecutor | None = None
+
+    def executor(self) -> Executor | None:
+        if self.wanted and self._pool is None:
+            warm_up()
+            context = multiprocessing.get_context("fork")
+            self._pool = ProcessPoolExecutor(max_workers=self.cores, mp_context=context)
+        return self._pool
+
+    def shutdown(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(cancel_futures=True)
 
 
 async def digest_source(
@@ -141,15 +150,16 @@ async def digest_source(
     source: Source,
     result: FetchResult,
     fetched_at: datetime,
-    cpu: Executor | None,
+    cpu: CPUPool | None,
 ) -> Digest:
     """Parse and normalise what the source answered: in the process pool when the source is
     a plain feed (no pages to fetch), else here, crawling as its kind says."""
     timezone = settings.timezone_for(source)
     language = source.language or settings.config.stream.language
-    if cpu is not None and source.kind in ("feed", None) and not source.follow:
+    pool = cpu.executor() if cpu is not None else None
+    if pool is not None and source.kind in ("feed", None) and not source.follow:
         digest = await asyncio.get_running_loop().run_in_executor(
-            cpu,
+            pool,
             partial(
                 digest_feed,
                 result.body,
@@ -188,7 +198,7 @@ async def collect_source(
     source: Source,
     *,
     clock: Callable[[], datetime] = utc_now,
-    cpu: Executor | None = None,
+    cpu: CPUPool | None = None,
 ) -> SourceReport:
     started = time.monotonic()
     fetched_at = clock().replace(microsecond=0)

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+from feeds import __version__
 from feeds.config import MAIN_STREAM_SLUG, Output, Settings
 from feeds.publish.atomic import write_all_if_changed
 from feeds.publish.json_feed import render_json_feed
@@ -110,12 +111,19 @@ def render_output(
     built_at = built_at.replace(microsecond=0)
 
     report = PublishReport(slug=output.slug, items=len(items))
-    documents = {
-        f"{output.slug}.rss": render_rss(output, items, settings, built_at),
-        f"{output.slug}.atom": render_atom(output, items, settings, built_at),
-        f"{output.slug}.json": render_json_feed(output, items, settings),
-    }
     changed = state is None or state.fingerprint != fingerprint
+    names = [f"{output.slug}.rss", f"{output.slug}.atom", f"{output.slug}.json"]
+    folder = settings.output_dir
+    if not changed and all((folder / name).is_file() for name in names):
+        # What readers get is what was last published, and the files are there: rendering
+        # them again would only prove they are the same bytes.
+        report.unchanged.extend(names)
+        return Stream(output, items, built_at), report, {}, fingerprint, changed
+    documents = {
+        names[0]: render_rss(output, items, settings, built_at),
+        names[1]: render_atom(output, items, settings, built_at),
+        names[2]: render_json_feed(output, items, settings),
+    }
     return Stream(output, items, built_at), report, documents, fingerprint, changed
 
 
@@ -148,6 +156,10 @@ def record(report: PublishReport, name: str, written: bool) -> None:
 def output_fingerprint(output: Output, settings: Settings, items: list[StoredArticle]) -> str:
     config = settings.config
     described = {
+        # Everything the documents are made of: a new version of feeds, or a source renamed,
+        # makes new documents even when the items are the same.
+        "version": __version__,
+        "sources": [source.model_dump(mode="json") for source in settings.sources],
         "stream": config.stream.model_dump(mode="json"),
         "output": output.model_dump(mode="json"),
         "interval": str(config.defaults.interval),
