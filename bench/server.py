@@ -31,15 +31,16 @@ http {{
   keepalive_requests 100000;
   server {{
 {listens}
-    root {site}/$server_addr;
+    root {root_folder};
   }}
 }}
 """
 
 
 class Server:
-    def __init__(self, site: Path, port: int, hosts: list[str]):
-        self.site, self.port, self.hosts = site, port, hosts
+    def __init__(self, site: Path, port: int, hosts: list[str], *, per_host: bool = True):
+        """per_host: serve site/<address>/ on each address (the corpus); else site/ itself."""
+        self.site, self.port, self.hosts, self.per_host = site, port, hosts, per_host
         self.kind = "nginx" if shutil.which("nginx") else "python"
         self._process: subprocess.Popen[bytes] | None = None
         self._servers: list[ThreadingHTTPServer] = []
@@ -69,7 +70,8 @@ class Server:
         (root / "tmp").mkdir()
         listens = "\n".join(f"    listen {host}:{self.port};" for host in self.hosts)
         conf = root / "nginx.conf"
-        conf.write_text(NGINX_CONF.format(root=root, site=self.site.resolve(), listens=listens))
+        folder = f"{self.site.resolve()}/$server_addr" if self.per_host else self.site.resolve()
+        conf.write_text(NGINX_CONF.format(root=root, root_folder=folder, listens=listens))
         self._process = subprocess.Popen(
             [shutil.which("nginx") or "nginx", "-c", str(conf), "-p", str(root)],
             stderr=subprocess.DEVNULL,
@@ -78,7 +80,8 @@ class Server:
 
     def _start_python(self) -> None:
         for host in self.hosts:
-            server = ThreadingHTTPServer((host, self.port), handler_for(self.site / host))
+            folder = self.site / host if self.per_host else self.site
+            server = ThreadingHTTPServer((host, self.port), handler_for(folder))
             server.daemon_threads = True
             threading.Thread(target=server.serve_forever, daemon=True).start()
             self._servers.append(server)
