@@ -300,16 +300,12 @@ def command_serve(args: argparse.Namespace) -> int:
     settings = load(args)
     if settings is None:
         return EXIT_CONFIG
-    import asyncio
-
-    from feeds.serve.run import serve_forever
+    from feeds.serve.run import run_service
     from feeds.store.store import SchemaError
 
     serve = settings.config.serve
     try:
-        asyncio.run(
-            serve_forever(settings, host=args.host or serve.host, port=args.port or serve.port)
-        )
+        run_service(settings, host=args.host or serve.host, port=args.port or serve.port)
     except SchemaError as error:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_CONFIG

@@ -246,6 +246,29 @@ def test_a_replaced_file_gets_a_new_etag(client: httpx.Client, output: Path) -> 
     assert b"BANJIR" in response.content
 
 
+def test_the_revalidation_shortcut_answers_as_the_app_does(
+    client: httpx.Client, output: Path, tmp_path: Path
+) -> None:
+    """The If-None-Match shortcut (before routing) gives the same 304 as the app's own path
+    (taken by If-Modified-Since), and a file turned into a symlink leading out of the folder
+    after its path was remembered is a 404, not a 304."""
+    first = client.get("/berita-terkini.rss")
+    by_etag = client.get("/berita-terkini.rss", headers={"If-None-Match": first.headers["etag"]})
+    by_date = client.get(
+        "/berita-terkini.rss", headers={"If-Modified-Since": first.headers["last-modified"]}
+    )
+    assert by_etag.status_code == by_date.status_code == 304
+    names = ("etag", "last-modified", "cache-control", "vary")
+    assert [by_etag.headers[name] for name in names] == [by_date.headers[name] for name in names]
+
+    outside = tmp_path / "secret.rss"
+    outside.write_bytes((output / "berita-terkini.rss").read_bytes())
+    (output / "berita-terkini.rss").unlink()
+    (output / "berita-terkini.rss").symlink_to(outside)
+    response = client.get("/berita-terkini.rss", headers={"If-None-Match": first.headers["etag"]})
+    assert response.status_code == 404
+
+
 def test_head_has_the_same_headers_and_no_body(live: int, output: Path) -> None:
     """Over a real socket: HEAD must not send a body, yet announce the GET's length."""
     get = raw_request(live, "/berita-terkini.rss")

@@ -25,9 +25,11 @@ from pathlib import Path
 
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from feeds.serve.state import ServiceState
 
@@ -204,10 +206,59 @@ def build_app(
             Route("/status", status, methods=["GET"]),
             Route("/metrics", metrics, methods=["GET"]),
             Route("/{path:path}", serve_file, methods=["GET", "HEAD"]),
-        ]
+        ],
+        middleware=[Middleware(RevalidationShortcut, files=files, cache_control=cache_control)],
     )
     app.state.files = files
     return app
+
+
+class RevalidationShortcut:
+    """Readers revalidating with If-None-Match get their 304 here, before routing and
+    request objects: the answer is the same as serve_file's, at about half the CPU. Anything
+    else (no match, a changed file, a new path) goes on to the app."""
+
+    def __init__(self, app: ASGIApp, *, files: FileCache, cache_control: str):
+        self.app, self.files, self.cache_control = app, files, cache_control
+        self.located: dict[str, Path] = {}  # request path -> file; each use re-checks by stat
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["method"] in ("GET", "HEAD"):
+            if_none_match = next(
+                (value for name, value in scope["headers"] if name == b"if-none-match"), None
+            )
+            if if_none_match is not None and (headers := self.not_modified(scope, if_none_match)):
+                await send({"type": "http.response.start", "status": 304, "headers": headers})
+                await send({"type": "http.response.body", "body": b""})
+                return
+        await self.app(scope, receive, send)
+
+    def not_modified(self, scope: Scope, if_none_match: bytes) -> list[tuple[bytes, bytes]] | None:
+        url_path = scope["path"]
+        path = self.located.get(url_path)
+        if path is None:
+            path = self.files.locate(url_path)
+            if path is None:
+                return None
+            if len(self.located) < MAX_LOCATED:
+                self.located[url_path] = path
+        # current() stats the path: a replaced file (or a symlink now leading elsewhere) is a
+        # new version, which the app then serves with every check.
+        entry = self.files.current(path)
+        if entry is None:
+            return None
+        matched = matching_etag(if_none_match.decode("latin-1"), entry)
+        if matched is None:
+            return None
+        return [
+            (b"etag", matched.encode()),
+            (b"last-modified", entry.last_modified.encode()),
+            (b"cache-control", self.cache_control.encode()),
+            (b"vary", vary_for(path).encode()),
+        ]
+
+
+MAX_LOCATED = 10_000  # request paths remembered; the output folder holds a few dozen files
 
 
 def file_headers(entry: Entry, path: Path, cache_control: str) -> dict[str, str]:
