@@ -7,7 +7,7 @@ import pytest
 
 from feeds.extract import RawEntry, RawImage
 from feeds.normalise.article import normalise_entry
-from feeds.normalise.html import clean_html, html_to_text, shorten
+from feeds.normalise.html import clean_html, first_image, html_to_text, shorten
 from feeds.normalise.urls import absolute_url, canonical_url
 
 JAKARTA = ZoneInfo("Asia/Jakarta")
@@ -243,3 +243,23 @@ def test_fingerprint_changes_with_visible_content_only() -> None:
 
     assert make("Judul").fingerprint() == make("Judul").fingerprint()
     assert make("Judul").fingerprint() != make("Judul baru").fingerprint()
+
+
+@pytest.mark.parametrize(
+    ("fragment", "expected"),
+    [
+        ('<img src="https://x.example/a.jpg?w=1&amp;h=2">', "https://x.example/a.jpg?w=1&h=2"),
+        ('<img alt="q" src="https://x.example/1x1.gif"><img src="https://x.example/b.jpg">',
+         "https://x.example/b.jpg"),
+        ('<img srcset="https://x.example/s.jpg 1x" src="https://x.example/c.png">',
+         "https://x.example/c.png"),
+        ('<p>&lt;img src="https://evil.example/x.jpg"&gt;</p>', None),
+        ("<img title='src=\"https://evil.example/t.jpg\"' src=\"https://x.example/d.jpg\">",
+         "https://x.example/d.jpg"),
+        ('<img data-src="https://x.example/lazy.jpg">', None),
+    ],
+)  # fmt: skip
+def test_first_image_reads_sanitised_html(fragment: str, expected: str | None) -> None:
+    """first_image reads nh3's output with a pattern: text that only looks like an image,
+    attribute values that mention src, and placeholders must not fool it."""
+    assert first_image(clean_html(fragment, base_url="https://x.example/")) == expected

@@ -4,6 +4,7 @@ Order matters: links are made absolute and lazy images made real on the parsed t
 then nh3 sanitises the result with an allowlist, so nothing we add can bypass it.
 """
 
+import html
 import re
 
 import lxml.html
@@ -40,6 +41,7 @@ BLOCK_TAGS = {
     "hr", "dd", "dt",
 }  # fmt: skip
 WHITESPACE = re.compile(r"\s+")
+CLEAN_IMAGE_SOURCE = re.compile(r'<img\s(?:[^>]*?\s)?src="([^"]*)"')
 PREFIX_PER_CHARACTER = 4  # HTML characters read per wanted text character, at first
 PREFIX_MARGIN = 40  # text kept past `enough`, so a cut never lands on the wanted part
 # Characters XML 1.0 forbids (most C0 controls, lone surrogates, U+FFFE/U+FFFF): one of them in
@@ -176,14 +178,14 @@ def html_to_text(fragment: str | None, *, captions: bool = True, enough: int | N
 
 
 def first_image(fragment: str) -> str | None:
-    """The first image in already cleaned HTML: the article's picture when it has no other."""
-    if "<img" not in fragment:
-        return None
-    root = parse_fragment(fragment)
-    if root is None:
-        return None
-    for image in root.iter("img"):
-        if (src := image.get("src")) and not is_placeholder(src):
+    """The first image in already cleaned HTML: the article's picture when it has no other.
+
+    Read with a pattern, not a parser: nh3 writes every attribute as name="value" with quotes
+    inside escaped, and escapes "<" in text, so the pattern cannot be fooled by what it reads.
+    """
+    for match in CLEAN_IMAGE_SOURCE.finditer(fragment):
+        src = html.unescape(match.group(1))
+        if src and not is_placeholder(src):
             return src
     return None
 
