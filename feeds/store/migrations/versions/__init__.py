@@ -1,1 +1,1 @@
-"""Revisions, oldest first: 0001 baseline, 0002 PostgreSQL stores and orders as SQLite."""
+"""Revisions, oldest first (0001 is the baseline: the tables of the release before migrations)."""
