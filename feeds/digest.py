@@ -31,19 +31,15 @@ def normalise_entries(
     fetched_at: datetime,
     language: str | None,
 ) -> list[Article]:
-    return [
-        article
-        for entry in entries
-        if (
-            article := normalise_entry(
-                entry,
-                source_id=source_id,
-                timezone=timezone,
-                fetched_at=fetched_at,
-                language=language,
-            )
+    articles = []
+    for entry in entries:
+        article = normalise_entry(
+            entry, source_id=source_id, timezone=timezone, fetched_at=fetched_at, language=language
         )
-    ]
+        if article is not None:
+            article.fingerprint()  # here, in the worker process, rather than when storing
+            articles.append(article)
+    return articles
 
 
 def digest_feed(

@@ -56,9 +56,18 @@ class Article:
     updated_at: datetime | None = None
     date_clamped: bool = False  # the source's date was in the future
     date_implausible: bool = False  # the source's date was before web news (1970: "no date")
+    _fingerprint: str | None = field(default=None, init=False, repr=False, compare=False)
 
     def fingerprint(self) -> str:
-        """Changes when anything a reader sees changes; not when only the fetch time does."""
+        """Changes when anything a reader sees changes; not when only the fetch time does.
+
+        Computed once (normalising is done by then; ids may still be re-pointed, and they
+        are not part of it), so a run can compute it in its worker processes."""
+        if self._fingerprint is None:
+            self._fingerprint = self._compute_fingerprint()
+        return self._fingerprint
+
+    def _compute_fingerprint(self) -> str:
         visible = [
             self.url, self.title, self.summary, self.content_html, self.author,
             self.categories, self.image and (self.image.url, self.image.type, self.image.length),
