@@ -113,13 +113,15 @@ def children_cpu() -> float:
 
 
 def tree_rss_kb(pid: int) -> int:
+    """Proportional set size (Pss) summed over the process and its descendants: forked pool
+    workers share most pages with their parent, and plain RSS would count those twice."""
     total = 0
     pending = [pid]
     while pending:
         current = pending.pop()
         try:
-            status = Path(f"/proc/{current}/status").read_text()
-            total += int(re.search(r"VmRSS:\s+(\d+)", status).group(1))
+            rollup = Path(f"/proc/{current}/smaps_rollup").read_text()
+            total += int(re.search(r"^Pss:\s+(\d+)", rollup, re.MULTILINE).group(1))
             for task in Path(f"/proc/{current}/task").iterdir():
                 children = (task / "children").read_text().split()
                 pending.extend(int(child) for child in children)
@@ -323,6 +325,7 @@ def main() -> None:
     parser.add_argument("--growth", default="250,1000,5000", help="source counts, or ''")
     parser.add_argument("--skip", default="", help="comma-separated: naive,serve,growth,publish")
     parser.add_argument("--work", help="folder for corpora (default: a temporary one)")
+    parser.add_argument("--server", choices=["nginx", "python"], help="default: nginx if found")
     args = parser.parse_args()
     skip = set(filter(None, args.skip.split(",")))
 
@@ -336,7 +339,7 @@ def main() -> None:
         f"(generated in {bench.generated_in:.1f} s)"
     )
     key: dict[str, str] = {}
-    with Server(bench.folder / "site", bench.port, bench.hosts) as server:
+    with Server(bench.folder / "site", bench.port, bench.hosts, kind=args.server or "") as server:
         print(f"server: {server.kind}\n")
         print(
             f"{'scenario':<22} {'median':>8} {'(min-max)':<11} {'CPU':>7} {'peak RSS':>10}"

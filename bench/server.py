@@ -38,10 +38,13 @@ http {{
 
 
 class Server:
-    def __init__(self, site: Path, port: int, hosts: list[str], *, per_host: bool = True):
-        """per_host: serve site/<address>/ on each address (the corpus); else site/ itself."""
+    def __init__(
+        self, site: Path, port: int, hosts: list[str], *, per_host: bool = True, kind: str = ""
+    ):
+        """per_host: serve site/<address>/ on each address (the corpus); else site/ itself.
+        kind: "nginx", "python", or "" for nginx when it is installed."""
         self.site, self.port, self.hosts, self.per_host = site, port, hosts, per_host
-        self.kind = "nginx" if shutil.which("nginx") else "python"
+        self.kind = kind or ("nginx" if shutil.which("nginx") else "python")
         self._process: subprocess.Popen[bytes] | None = None
         self._servers: list[ThreadingHTTPServer] = []
         self._folder = tempfile.TemporaryDirectory(prefix="feeds-bench-nginx-")
