@@ -411,7 +411,7 @@ class Store:
             else:
                 counts.unchanged += 1  # unchanged, or a copy of a story another source owns
         if new_rows:
-            session.execute(insert(ArticleRow), new_rows)
+            session.execute(insert(ArticleRow.__table__), new_rows)
         for row in session.scalars(select(ArticleRow).where(ArticleRow.id.in_(list(changed)))):
             article = changed[row.id]
             # The source's own modification date when it moved on, else the moment we saw
@@ -431,7 +431,7 @@ class Store:
             if article.id not in links
         ]
         if new_links:
-            session.execute(insert(ArticleSourceRow), new_links)
+            session.execute(insert(ArticleSourceRow.__table__), new_links)
         for tombstone in tombstones.values():
             if tombstone.id in known:
                 session.delete(tombstone)
