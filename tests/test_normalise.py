@@ -263,3 +263,22 @@ def test_first_image_reads_sanitised_html(fragment: str, expected: str | None) -
     """first_image reads nh3's output with a pattern: text that only looks like an image,
     attribute values that mention src, and placeholders must not fool it."""
     assert first_image(clean_html(fragment, base_url="https://x.example/")) == expected
+
+
+@pytest.mark.parametrize(
+    "link", ["https://[", "https://[::1", "http://x.example:99999/a", "https://[zz]/a"]
+)
+def test_a_link_no_one_can_fetch_does_not_fail_the_source(link: str) -> None:
+    """urllib raises on these (bad IPv6 literal, port out of range): the item keeps an id from
+    its guid, and nothing raises, so one bad item cannot cost the source its fetch."""
+    assert absolute_url(link, "https://x.example/") is None
+    assert canonical_url(link) == link
+    entry = RawEntry(title="Judul", link=link, guid="g-1", base_url="https://x.example/feed")
+    article = normalise_entry(entry, source_id="s", timezone=JAKARTA, fetched_at=FETCHED)
+    assert article is not None and article.url is None and article.id.startswith("urn:uuid:")
+
+
+def test_ipv6_hosts_keep_their_brackets() -> None:
+    assert (
+        canonical_url("https://[2001:db8::1]:8443/a?utm_source=x") == "https://[2001:db8::1]:8443/a"
+    )

@@ -24,8 +24,13 @@ def absolute_url(url: str | None, base: str | None) -> str | None:
     """Resolve `url` against `base`; None for empty or non-web URLs (javascript:, data:)."""
     if not url or not url.strip():
         return None
-    joined = urljoin(base or "", CONTROL_CHARACTERS.sub("", url.strip()))
-    if urlsplit(joined).scheme not in ("http", "https"):
+    try:
+        joined = urljoin(base or "", CONTROL_CHARACTERS.sub("", url.strip()))
+        parts = urlsplit(joined)
+        parts.port  # noqa: B018 (raises for a port out of range)
+    except ValueError:  # "https://[", a bad IPv6 literal or port: no URL anyone can fetch
+        return None
+    if parts.scheme not in ("http", "https"):
         return None
     return joined
 
@@ -35,15 +40,19 @@ def canonical_url(url: str) -> str:
 
     The remaining query parameters keep their order: some sites route on it.
     """
-    parts = urlsplit(url.strip())
+    try:
+        parts = urlsplit(url.strip())
+        parts.port  # noqa: B018 (raises for a port out of range)
+    except ValueError:
+        return url.strip()  # not a URL we can take apart; still one stable spelling of it
     scheme = parts.scheme.lower()
     host = (parts.hostname or "").lower()
     if not host.isascii():
         with contextlib.suppress(UnicodeError):
             host = host.encode("idna").decode("ascii")
-    netloc = host
+    netloc = f"[{host}]" if ":" in host else host  # an IPv6 literal keeps its brackets
     if parts.port and parts.port != DEFAULT_PORTS.get(scheme):
-        netloc = f"{host}:{parts.port}"
+        netloc = f"{netloc}:{parts.port}"
     if parts.username:
         netloc = f"{parts.username}@{netloc}"
     # Filter the raw "key=value" pieces rather than re-encoding them: the bytes of the
@@ -80,5 +89,9 @@ def without_tracking(query: str) -> str:
 def is_web_url(value: str | None) -> bool:
     if not value:
         return False
-    parts = urlsplit(value)
+    try:
+        parts = urlsplit(value)
+        parts.port  # noqa: B018 (raises for a port out of range)
+    except ValueError:
+        return False
     return parts.scheme in ("http", "https") and bool(parts.hostname)
