@@ -98,6 +98,8 @@ def query(url: str, sql: str) -> list[tuple]:
 
 
 def assert_every_article_stored_once(url: str) -> None:
+    failed = query(url, "SELECT id, last_error FROM sources WHERE last_success_at IS NULL")
+    assert not failed, f"sources without a successful fetch: {failed}"
     rows, ids, urls = query(
         url, "SELECT count(*), count(DISTINCT id), count(DISTINCT url) FROM articles"
     )[0]
@@ -214,12 +216,14 @@ def test_a_worker_killed_mid_fetch_loses_and_duplicates_nothing(
     scheduler.send_signal(signal.SIGTERM)
     code, scheduler_log = finish(scheduler, timeout=20)
     assert code == 0, scheduler_log
-    assert scheduler_log.count("stalled: its worker sent no heartbeat") == len(in_flight)
+    assert scheduler_log.count("stalled: its worker sent no heartbeat") == len(in_flight), (
+        scheduler_log + "".join(err for _, err in results)
+    )
 
     # Every source was fetched; the killed fetches once more, by another worker, and only they.
     assert sorted(farm.started) == sorted(farm.path(i) for i in range(SOURCES))
     twice = {path for path, count in farm.started.items() if count == 2}
-    assert twice == in_flight
+    assert twice == in_flight, scheduler_log + "".join(err for _, err in results)
     assert set(farm.started.values()) == {1, 2}
     assert_every_article_stored_once(postgres_url)
     items = published_items(workspace.output)
