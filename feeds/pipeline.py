@@ -19,7 +19,7 @@ from feeds.config import Settings, Source
 from feeds.crawl import harvest
 from feeds.digest import Digest, digest_feed, normalise_entries, warm_up
 from feeds.extract import ExtractError
-from feeds.fetch import Fetcher, FetchError, FetchResult, user_agent
+from feeds.fetch import Fetcher, FetchError, FetchResult, Validators, user_agent
 from feeds.fetch.fetcher import Limits
 from feeds.fetch.guard import parse_networks
 from feeds.logs import log
@@ -102,11 +102,14 @@ async def collect(
 ) -> list[SourceReport]:
     limits = fetch_limits(settings)
     cpu = CPUPool(len(sources))
+    validators = store.all_validators({source.id: source.url for source in sources})
     try:
         async with Fetcher(limits, user_agent=user_agent(settings.config.stream.link)) as fetcher:
 
             async def one(source: Source) -> SourceReport:
-                report = await collect_source(fetcher, store, settings, source, cpu=cpu)
+                report = await collect_source(
+                    fetcher, store, settings, source, cpu=cpu, known_validators=validators
+                )
                 if on_source_done:
                     on_source_done(report)
                 return report
@@ -199,13 +202,18 @@ async def collect_source(
     *,
     clock: Callable[[], datetime] = utc_now,
     cpu: CPUPool | None = None,
+    known_validators: dict[str, Validators] | None = None,
 ) -> SourceReport:
     started = time.monotonic()
     fetched_at = clock().replace(microsecond=0)
     status: int | None = None
     retry_after: str | None = None
     try:
-        validators = store.validators_for(source.id, source.url)
+        validators = (
+            known_validators.get(source.id, Validators())
+            if known_validators is not None
+            else store.validators_for(source.id, source.url)
+        )
         crawling = source.kind in ("html", "sitemap")
         if crawling and not source.robots:
             log(logging.WARNING, source.id, "robots: false, so robots.txt is not honoured")

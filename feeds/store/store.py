@@ -155,11 +155,19 @@ class Store:
 
     def validators_for(self, source_id: str, url: str) -> Validators:
         """Validators from the last fetch, unless the operator changed the source's URL."""
+        return self.all_validators({source_id: url}).get(source_id, Validators())
+
+    def all_validators(self, urls: dict[str, str]) -> dict[str, Validators]:
+        """validators_for every source in `urls` (id -> URL) with one query, for a run."""
         with self.session() as session:
-            row = session.get(SourceRow, source_id)
-            if row is None or row.url != url:
-                return Validators()
-            return Validators(etag=row.etag, last_modified=row.last_modified)
+            rows = session.execute(
+                select(SourceRow.id, SourceRow.url, SourceRow.etag, SourceRow.last_modified)
+            )
+            return {
+                row.id: Validators(etag=row.etag, last_modified=row.last_modified)
+                for row in rows
+                if urls.get(row.id) == row.url
+            }
 
     def save_fetch(
         self,
