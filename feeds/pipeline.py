@@ -4,9 +4,13 @@ A source's failure is recorded and reported; it never stops the other sources or
 """
 
 import asyncio
+import contextlib
 import logging
 import multiprocessing
 import os
+import signal
+import sys
+import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import Executor, ProcessPoolExecutor
@@ -138,12 +142,37 @@ class CPUPool:
         if self.wanted and self._pool is None:
             warm_up()
             context = multiprocessing.get_context("fork")
-            self._pool = ProcessPoolExecutor(max_workers=self.cores, mp_context=context)
+            self._pool = ProcessPoolExecutor(
+                max_workers=self.cores,
+                mp_context=context,
+                initializer=exit_with_parent,
+                initargs=(os.getpid(),),
+            )
         return self._pool
 
     def shutdown(self) -> None:
         if self._pool is not None:
             self._pool.shutdown(cancel_futures=True)
+
+
+def exit_with_parent(parent: int) -> None:
+    """In each worker: die when the run does. A run killed with SIGKILL cannot stop its
+    workers, and they would wait forever on a queue whose other end they hold themselves."""
+    if sys.platform == "linux":
+        import ctypes
+
+        with contextlib.suppress(OSError, AttributeError):
+            ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+
+    def watch() -> None:  # elsewhere, and should the parent already be gone
+        while os.getppid() == parent:
+            time.sleep(1)
+        os._exit(1)
+
+    threading.Thread(target=watch, daemon=True).start()
+
+
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
 
 
 async def digest_source(

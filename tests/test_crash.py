@@ -382,3 +382,56 @@ def test_serve_and_a_manual_run_share_the_state(
     assert service.returncode == 0
     assert output_problems(workspace.output) == []
     assert database_problems(workspace.database) == []
+
+
+def test_the_parsing_workers_die_with_a_killed_run(tmp_path: Path) -> None:
+    """A run big enough to start its worker processes, killed with SIGKILL while one source
+    is still answering: the workers must not be left behind (they would wait forever)."""
+    workspace = Workspace(tmp_path)
+    now = datetime.now(UTC)
+    server = FixtureServer().start()
+    try:
+        sources = []
+        for number in range(10):
+            slow = number == 9
+            server.routes[f"/feed{number}.xml"] = Route(
+                body=rss_feed(number, 10_000, now), delay=4.0 if slow else 0.0
+            )
+            sources.append({"id": f"sumber{number}", "name": f"Sumber {number}",
+                            "url": server.url(f"/feed{number}.xml")})  # fmt: skip
+        workspace.write_config(sources, fetch={"read_timeout": "10s", "total_timeout": "10s"})
+        run = subprocess.Popen(
+            [sys.executable, "-m", "feeds", "run", "--sources", str(workspace.config)],
+            cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )  # fmt: skip
+        workers: list[str] = []
+        for _ in range(60):  # bounded: 3 s for the nine fast feeds to start the pool
+            workers = children(run.pid)
+            if len(workers) >= 2:
+                break
+            time.sleep(0.05)
+        assert len(workers) >= 2, "the run started no worker processes"
+        run.kill()
+        run.wait(timeout=10)
+        for _ in range(100):  # bounded: 5 s
+            if not [pid for pid in workers if alive(pid)]:
+                break
+            time.sleep(0.05)
+        assert not [pid for pid in workers if alive(pid)], "workers outlived the run"
+    finally:
+        server.stop()
+
+
+def children(pid: int) -> list[str]:
+    try:
+        return (Path(f"/proc/{pid}/task/{pid}/children").read_text()).split()
+    except OSError:
+        return []
+
+
+def alive(pid: str) -> bool:
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return False
+    return "State:\tZ" not in status
