@@ -12,6 +12,7 @@ the first rename, so a full disk leaves every published file as it was.
 import hashlib
 import json
 import os
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -69,9 +70,10 @@ def publish_all(settings: Settings, store: Store, *, now: datetime) -> list[Publ
     streams: list[Stream] = []
     reports: list[PublishReport] = []
     states: list[tuple[Output, str, bool]] = []
+    newest = SharedNewest(store.latest_articles())
     for output in settings.outputs:
         stream, report, files, fingerprint, changed = render_output(
-            output, settings, store, now=now
+            output, settings, store, newest, now=now
         )
         streams.append(stream)
         reports.append(report)
@@ -79,6 +81,7 @@ def publish_all(settings: Settings, store: Store, *, now: datetime) -> list[Publ
         documents.update(files)
         owners.update(dict.fromkeys(files, report))
 
+    newest.close()
     main = main_stream(streams)
     main_report = reports[streams.index(main)]
     shared = shared_documents(settings, store, main)
@@ -96,12 +99,17 @@ def publish_all(settings: Settings, store: Store, *, now: datetime) -> list[Publ
 
 
 def render_output(
-    output: Output, settings: Settings, store: Store, *, now: datetime
+    output: Output,
+    settings: Settings,
+    store: Store,
+    newest: Iterable[StoredArticle],
+    *,
+    now: datetime,
 ) -> tuple[Stream, PublishReport, dict[str, bytes], str, bool]:
     """The output's documents, its fingerprint and whether that changed since the last
     publish."""
     limit = output.limit or settings.config.defaults.limit
-    items = select_articles(store.latest_articles(), output, settings.sources, limit)
+    items = select_articles(newest, output, settings.sources, limit)
 
     # The build date moves only when what readers get changes, so an unchanged stream is
     # byte-for-byte the same file and is not rewritten.
@@ -125,6 +133,32 @@ def render_output(
         names[2]: render_json_feed(output, items, settings),
     }
     return Stream(output, items, built_at), report, documents, fingerprint, changed
+
+
+class SharedNewest:
+    """The store's articles, newest first, read from the database once however many outputs
+    go through them: ten topical outputs would otherwise each read the same rows again."""
+
+    def __init__(self, articles: Iterator[StoredArticle]):
+        self._articles = articles
+        self._read: list[StoredArticle] = []
+
+    def __iter__(self) -> Iterator[StoredArticle]:
+        index = 0
+        while True:
+            if index == len(self._read):
+                article = next(self._articles, None)
+                if article is None:
+                    return
+                self._read.append(article)
+            yield self._read[index]
+            index += 1
+
+    def close(self) -> None:
+        """End the database read (the generator's session) once every output has chosen."""
+        close = getattr(self._articles, "close", None)
+        if close:
+            close()
 
 
 def shared_documents(settings: Settings, store: Store, main: Stream) -> dict[str, bytes]:
