@@ -1,14 +1,17 @@
 """Normalise: canonical URLs, safe HTML, plain-text summaries, stable ids, date rules."""
 
 from datetime import UTC, datetime
+from urllib.parse import urljoin
 from zoneinfo import ZoneInfo
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from feeds.extract import RawEntry, RawImage
 from feeds.normalise.article import normalise_entry
 from feeds.normalise.html import clean_html, first_image, html_to_text, shorten
-from feeds.normalise.urls import absolute_url, canonical_url
+from feeds.normalise.urls import absolute_url, canonical_url, join
 
 JAKARTA = ZoneInfo("Asia/Jakarta")
 FETCHED = datetime(2026, 11, 28, 3, 0, tzinfo=UTC)
@@ -282,3 +285,21 @@ def test_ipv6_hosts_keep_their_brackets() -> None:
     assert (
         canonical_url("https://[2001:db8::1]:8443/a?utm_source=x") == "https://[2001:db8::1]:8443/a"
     )
+
+
+@settings(max_examples=300, deadline=None, derandomize=True, database=None)
+@given(
+    base=st.sampled_from(["", "https://x.example/a/b", "http://x.example/", "HTTPS://X.example/",
+                          "//x.example/a", "ftp://x.example/", "https://x.example"]),
+    scheme=st.sampled_from(["http://", "https://", "HTTP://", "hTTps://"]),
+    host=st.sampled_from(["", "h.example", "h.example:8080", "[::1]", "u@h.example"]),
+    rest=st.text(alphabet="/.?#;=&%ab", max_size=12),
+)  # fmt: skip
+def test_join_agrees_with_urljoin(base: str, scheme: str, host: str, rest: str) -> None:
+    """The shortcut for links that are already absolute gives what urljoin gives."""
+    url = scheme + host + rest
+    try:
+        expected = urljoin(base, url)
+    except ValueError:
+        return
+    assert join(base, url) == expected
