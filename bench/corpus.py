@@ -24,6 +24,7 @@ from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 ITEMS = 50
+HTML_EVERY = 20  # one source in 20 is a site with no feed, read from its listing page
 HOSTS = 250  # at most this many loopback hosts; several feeds a host beyond that
 START = datetime(2026, 11, 20, 0, 0, tzinfo=UTC)
 ZONES = {"WIB": timezone(timedelta(hours=7)), "WITA": timezone(timedelta(hours=8))}
@@ -54,13 +55,14 @@ class Story:
 class FeedFile:
     source_id: str
     host: str
-    kind: str  # "rss-cdata", "rss-escaped" or "atom"
+    kind: str  # "rss-cdata", "rss-escaped", "atom" or "html" (a listing page)
     zone: str
     stories: list[Story]
 
     @property
     def path(self) -> str:
-        return f"{self.host}/{self.source_id}.xml"
+        suffix = "html" if self.kind == "html" else "xml"
+        return f"{self.host}/{self.source_id}.{suffix}"
 
 
 def host_for(index: int, sources: int) -> str:
@@ -113,7 +115,7 @@ def rfc822(instant: datetime, zone: str, style: str) -> str:
     )
 
 
-def build(sources: int, seed: int = 2026) -> list[FeedFile]:
+def build(sources: int, seed: int = 2026, html_every: int = HTML_EVERY) -> list[FeedFile]:
     rng = random.Random(seed)
     feeds: list[FeedFile] = []
     used: set[datetime] = set()
@@ -121,6 +123,8 @@ def build(sources: int, seed: int = 2026) -> list[FeedFile]:
         source_id = f"s{index:05d}"
         host = host_for(index, sources)
         kind = rng.choices(["rss-cdata", "rss-escaped", "atom"], [35, 35, 30])[0]
+        if html_every and index % html_every == html_every - 1:
+            kind = "html"  # a site without a feed: its "Berita Terkini" listing page
         zone = rng.choice(["WIB", "WIB", "WIB", "WITA"])
         feeds.append(FeedFile(source_id, host, kind, zone, []))
     for feed in feeds:
@@ -130,7 +134,8 @@ def build(sources: int, seed: int = 2026) -> list[FeedFile]:
     for feed in feeds:
         for position in range(0, ITEMS, 10):
             other = feeds[rng.randrange(len(feeds))]
-            if other is not feed:
+            # Not into or out of listing pages: their minute dates would not be the truth.
+            if other is not feed and "html" not in (feed.kind, other.kind):
                 story = feed.stories[position]
                 if all(s.link != story.link for s in other.stories):
                     other.stories[rng.randrange(ITEMS)] = story
@@ -139,10 +144,27 @@ def build(sources: int, seed: int = 2026) -> list[FeedFile]:
     return feeds
 
 
-def new_story(rng: random.Random, feed: FeedFile, number: int, used: set[datetime]) -> Story:
-    date = START + timedelta(seconds=rng.randrange(7 * 24 * 3600))
+def new_story(
+    rng: random.Random,
+    feed: FeedFile,
+    number: int,
+    used: set[datetime],
+    after: datetime | None = None,
+) -> Story:
+    """A story dated anywhere in the corpus week, or (a change) just after `after`."""
+    step = timedelta(seconds=1)
+    if after is None:
+        date = START + timedelta(seconds=rng.randrange(7 * 24 * 3600))
+    else:
+        date = after + step
+    if feed.kind == "html":
+        # Listing pages print minutes only: their stories are dated on whole minutes, so
+        # what the page says is the exact truth.
+        step = timedelta(minutes=1)
+        if date.second:
+            date = date.replace(second=0) + step
     while date in used:
-        date += timedelta(seconds=1)
+        date += step
     used.add(date)
     slug = "-".join(words(rng, 5).split())
     link = f"https://{feed.source_id}.example.id/berita/{number}-{rng.randrange(10**9)}/{slug}"
@@ -153,6 +175,8 @@ def new_story(rng: random.Random, feed: FeedFile, number: int, used: set[datetim
 def render(feed: FeedFile, rng: random.Random) -> str:
     if feed.kind == "atom":
         return render_atom(feed)
+    if feed.kind == "html":
+        return render_listing(feed)
     items = []
     for story in feed.stories:
         style = rng.choice(["abbrev", "offset"])
@@ -199,6 +223,51 @@ def render_atom(feed: FeedFile) -> str:
     )
 
 
+INDONESIAN_DAYS = ["Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu"]
+INDONESIAN_MONTHS = [
+    "Januari", "Februari", "Maret", "April", "Mei", "Juni",
+    "Juli", "Agustus", "September", "Oktober", "November", "Desember",
+]  # fmt: skip
+LISTING_SELECTORS = {
+    "item": "article.berita",
+    "link": "h2 a@href",
+    "title": "h2 a",
+    "date": "time",
+    "summary": "p.ringkasan",
+}
+
+
+def render_listing(feed: FeedFile) -> str:
+    """A news site's listing page with its chrome; dates as Indonesian text in the site's zone
+    ("Sabtu, 21 November 2026 14:40 WIB"), to the minute, as such pages print them."""
+    items = []
+    for story in feed.stories:
+        local = story.date.astimezone(ZONES[feed.zone])
+        date = (
+            f"{INDONESIAN_DAYS[local.weekday()]}, {local.day} "
+            f"{INDONESIAN_MONTHS[local.month - 1]} {local.year} {local:%H:%M} {feed.zone}"
+        )
+        text = html.escape(html_to_plain(story.body)[:200])
+        items.append(
+            f'<article class="berita"><h2><a href="{html.escape(story.link)}?utm_source=indeks">'
+            f"{html.escape(story.title)}</a></h2><time>{date}</time>"
+            f'<p class="ringkasan">{text}</p></article>'
+        )
+    return (
+        '<!DOCTYPE html><html lang="id"><head><meta charset="utf-8">'
+        f"<title>Berita Terkini - Portal {feed.source_id}</title></head><body>"
+        '<nav><a href="/">Beranda</a> <a href="/nasional">Nasional</a></nav>'
+        "<main><h1>Berita Terkini</h1>" + "".join(items) + "</main>"
+        "<footer>Hak cipta dilindungi undang-undang</footer></body></html>\n"
+    )
+
+
+def html_to_plain(fragment: str) -> str:
+    import re
+
+    return " ".join(re.sub(r"<script.*?</script>|<[^>]+>", " ", fragment).split())
+
+
 def write(folder: Path, feeds: list[FeedFile], port: int, seed: int) -> None:
     rng = random.Random(seed + 1)
     site = folder / "site"
@@ -214,7 +283,7 @@ def write(folder: Path, feeds: list[FeedFile], port: int, seed: int) -> None:
     (folder / "truth.json").write_text(
         json.dumps([[story.link, story.date.isoformat()] for story in truth]), encoding="utf-8"
     )
-    urls = [f"http://{feed.host}:{port}/{feed.source_id}.xml" for feed in feeds]
+    urls = [f"http://{feed.host}:{port}/{feed.path.split('/', 1)[1]}" for feed in feeds]
     (folder / "urls.json").write_text(json.dumps(urls), encoding="utf-8")
     (folder / "state.json").write_text(
         json.dumps({"sources": len(feeds), "seed": seed, "port": port, "changes": 0}),
@@ -247,11 +316,8 @@ def apply_change(feeds: list[FeedFile], fraction: float, seed: int) -> int:
     for feed in chosen:
         fresh = []
         for number in range(5):
-            story = new_story(rng, feed, 1000 * seed + number, used)
-            # New stories are the newest of all: minutes after everything seen so far.
-            story.date = max(used) + timedelta(seconds=1 + number)
-            used.add(story.date)
-            fresh.append(story)
+            # New stories are the newest of all: just after everything seen so far.
+            fresh.append(new_story(rng, feed, 1000 * seed + number, used, after=max(used)))
         feed.stories = sorted(fresh, key=lambda s: s.date, reverse=True) + feed.stories[:-5]
     return len(chosen)
 
@@ -278,6 +344,9 @@ def sources_yaml(folder: Path, database: Path, output: Path, *, limit: int = 500
     ]
     for index, url in enumerate(urls):
         lines += [f"  - id: s{index:05d}", f"    name: Portal {index}", f"    url: {url}"]
+        if url.endswith(".html"):
+            lines += ["    kind: html", "    select:"]
+            lines += [f"      {name}: '{value}'" for name, value in LISTING_SELECTORS.items()]
     path = folder / "sources.yaml"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path

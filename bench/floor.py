@@ -15,7 +15,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from lxml import etree
+from lxml import etree, html
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 local = threading.local()
@@ -32,6 +32,12 @@ def fetch(url: str) -> bytes:
 
 
 def extract(body: bytes) -> list[tuple[str | None, str | None, str | None]]:
+    if body.lstrip()[:15].lower().startswith(b"<!doctype html"):
+        page = html.fromstring(body)  # a listing page (bench/corpus.py LISTING_SELECTORS)
+        return [
+            (item.findtext("h2/a"), item.find("h2/a").get("href"), item.findtext("time"))
+            for item in page.iterfind(".//article")
+        ]
     root = etree.fromstring(body)
     if root.tag == f"{ATOM}feed":
         return [

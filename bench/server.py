@@ -27,7 +27,7 @@ http {{
   access_log off;
   client_body_temp_path {root}/tmp; proxy_temp_path {root}/tmp; fastcgi_temp_path {root}/tmp;
   uwsgi_temp_path {root}/tmp; scgi_temp_path {root}/tmp;
-  types {{ application/rss+xml xml; }}
+  types {{ application/rss+xml xml; text/html html; }}
   keepalive_requests 100000;
   server {{
 {listens}
@@ -125,7 +125,8 @@ def handler_for(folder: Path) -> type[BaseHTTPRequestHandler]:
                 self.end_headers()
                 return
             self.send_response(200)
-            self.send_header("Content-Type", "application/rss+xml")
+            kind = "text/html" if path.suffix == ".html" else "application/rss+xml"
+            self.send_header("Content-Type", f"{kind}; charset=utf-8")
             self.send_header("Content-Length", str(len(body)))
             self.send_header("ETag", etag)
             self.send_header("Last-Modified", email.utils.formatdate(stat.st_mtime, usegmt=True))

@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import feedparser
+import lxml.html
 
 from bench import corpus
 
@@ -16,8 +17,8 @@ REPO = Path(__file__).resolve().parents[1]
 
 
 def test_the_corpus_is_the_same_every_time_and_its_truth_is_right(tmp_path: Path) -> None:
-    corpus.generate(tmp_path / "a", 6, port=8080)
-    corpus.generate(tmp_path / "b", 6, port=8080)
+    corpus.generate(tmp_path / "a", 20, port=8080)
+    corpus.generate(tmp_path / "b", 20, port=8080)
 
     def names(folder: Path) -> list[Path]:
         return sorted(path.relative_to(folder) for path in folder.rglob("*") if path.is_file())
@@ -39,9 +40,15 @@ def test_the_corpus_is_the_same_every_time_and_its_truth_is_right(tmp_path: Path
         assert len(parsed.entries) == corpus.ITEMS
         kinds.add(parsed.version)
         links |= {entry.link.split("?")[0] for entry in parsed.entries}
+    for path in (tmp_path / "a" / "site").rglob("*.html"):  # sites with no feed
+        page = lxml.html.fromstring(path.read_bytes())
+        listed = page.cssselect(corpus.LISTING_SELECTORS["item"])
+        assert len(listed) == corpus.ITEMS
+        kinds.add("listing")
+        links |= {item.cssselect("h2 a")[0].get("href").split("?")[0] for item in listed}
     assert {link for link, _ in truth} == links
     assert [date for _, date in truth] == sorted((date for _, date in truth), reverse=True)
-    assert kinds == {"rss20", "atom10"}
+    assert kinds == {"rss20", "atom10", "listing"}
 
 
 def test_a_change_rewrites_only_the_changed_feeds_and_moves_the_truth(tmp_path: Path) -> None:
@@ -70,10 +77,11 @@ def test_the_dates_are_written_in_the_zones_they_claim() -> None:
 
 
 def test_a_small_run_of_the_whole_harness(tmp_path: Path) -> None:
-    """Every scenario but the slow ones, on 12 sources, with the Python stand-in server (no
-    nginx needed): it must finish, and every feeds run must publish the true newest items."""
+    """Every scenario but the slow ones, on 20 sources (one a listing page), with the Python
+    stand-in server (no nginx needed): it must finish, and every feeds run must publish the
+    true newest items."""
     result = subprocess.run(
-        [sys.executable, "bench/run.py", "--sources", "12", "--repeat", "1", "--growth", "",
+        [sys.executable, "bench/run.py", "--sources", "20", "--repeat", "1", "--growth", "",
          "--skip", "serve", "--server", "python", "--work", str(tmp_path)],
         cwd=REPO, capture_output=True, text=True, timeout=300,
     )  # fmt: skip
