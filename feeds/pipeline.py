@@ -28,7 +28,7 @@ from feeds.fetch.fetcher import Limits
 from feeds.fetch.guard import parse_networks
 from feeds.logs import log
 from feeds.publish import PublishReport, publish_all
-from feeds.store import SaveCounts, Store
+from feeds.store import NotModified, SaveCounts, Store
 
 
 @dataclass(slots=True)
@@ -107,13 +107,15 @@ async def collect(
     limits = fetch_limits(settings)
     cpu = CPUPool(len(sources))
     validators = store.all_validators({source.id: source.url for source in sources})
+    not_modified: list[NotModified] = []
     try:
         async with Fetcher(limits, user_agent=user_agent(settings.config.stream.link)) as fetcher:
 
             async def one(source: Source) -> SourceReport:
                 report = await collect_source(
-                    fetcher, store, settings, source, cpu=cpu, known_validators=validators
-                )
+                    fetcher, store, settings, source, cpu=cpu, known_validators=validators,
+                    not_modified=not_modified,
+                )  # fmt: skip
                 if on_source_done:
                     on_source_done(report)
                 return report
@@ -121,6 +123,7 @@ async def collect(
             return list(await asyncio.gather(*(one(source) for source in sources)))
     finally:
         cpu.shutdown()
+        store.save_not_modified_many(not_modified)
 
 
 class CPUPool:
@@ -232,6 +235,7 @@ async def collect_source(
     clock: Callable[[], datetime] = utc_now,
     cpu: CPUPool | None = None,
     known_validators: dict[str, Validators] | None = None,
+    not_modified: list[NotModified] | None = None,
 ) -> SourceReport:
     started = time.monotonic()
     fetched_at = clock().replace(microsecond=0)
@@ -257,9 +261,11 @@ async def collect_source(
                 f"moved permanently to {result.moved_permanently_to}; update sources.yaml",
             )
         if result.not_modified:
-            store.save_not_modified(
-                source.id, source.url, validators=result.validators, fetched_at=fetched_at
-            )
+            answer = NotModified(source.id, source.url, result.validators, fetched_at)
+            if not_modified is not None:
+                not_modified.append(answer)  # the caller saves the run's 304s together
+            else:
+                store.save_not_modified_many([answer])
             return SourceReport(
                 source.id,
                 "not modified",

@@ -1,5 +1,5 @@
 """Store: articles and source state in SQLite (default) or PostgreSQL, via SQLAlchemy 2."""
 
-from feeds.store.store import SaveCounts, Store, StoredArticle
+from feeds.store.store import NotModified, SaveCounts, Store, StoredArticle
 
-__all__ = ["SaveCounts", "Store", "StoredArticle"]
+__all__ = ["NotModified", "SaveCounts", "Store", "StoredArticle"]
