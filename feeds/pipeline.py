@@ -108,14 +108,18 @@ async def collect(
     cpu = CPUPool(len(sources))
     validators = store.all_validators({source.id: source.url for source in sources})
     not_modified: list[NotModified] = []
+    # Sources between their fetch and their save: bounded, so a run over 5,000 sources holds
+    # a few dozen bodies at a time, not every body fetched faster than it can be parsed.
+    in_progress = asyncio.Semaphore(2 * limits.concurrency)
     try:
         async with Fetcher(limits, user_agent=user_agent(settings.config.stream.link)) as fetcher:
 
             async def one(source: Source) -> SourceReport:
-                report = await collect_source(
-                    fetcher, store, settings, source, cpu=cpu, known_validators=validators,
-                    not_modified=not_modified,
-                )  # fmt: skip
+                async with in_progress:
+                    report = await collect_source(
+                        fetcher, store, settings, source, cpu=cpu, known_validators=validators,
+                        not_modified=not_modified,
+                    )  # fmt: skip
                 if on_source_done:
                     on_source_done(report)
                 return report
