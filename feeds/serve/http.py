@@ -247,8 +247,10 @@ class RevalidationShortcut:
         entry = self.files.current(path)
         if entry is None:
             return None
-        matched = matching_etag(if_none_match.decode("latin-1"), entry)
-        if matched is None:
+        header = if_none_match.decode("latin-1")
+        if header == entry.etag:  # what a reader sends back, as it was given
+            matched = entry.etag
+        elif (matched := matching_etag(header, entry)) is None:
             return None
         return [
             (b"etag", matched.encode()),
