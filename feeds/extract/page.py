@@ -32,7 +32,10 @@ from lxml import etree
 from feeds.extract.selectors import Selector, parse_selector, select_html, select_value
 from feeds.normalise.dateline import byline_credits, split_byline, split_dateline
 from feeds.normalise.dates import MONTHS, parse_date
-from feeds.normalise.html import LAZY_SOURCES  # one list of lazy-image attributes
+from feeds.normalise.html import (  # one list of lazy-image attributes
+    LAZY_SOURCES,
+    collapse_whitespace,
+)
 from feeds.normalise.urls import absolute_url, is_web_url
 
 # ---------------------------------------------------------------------------------------------
@@ -207,7 +210,6 @@ PAGE_PATH = re.compile(
     r"^(?P<base>.+?)(?:/(?:page/|halaman/|hal/|halaman-|page-)?(?P<n>\d{1,2})/?"
     r"|[-_](?P<n2>\d{1,2})(?P<ext>\.html?))$"
 )
-WHITESPACE = re.compile(r"\s+")
 XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 # Characters lxml refuses in text (not allowed in XML); some pages have them.
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -325,7 +327,7 @@ def decode(html: str | bytes) -> str:
 
 
 def squash(text: str | None) -> str:
-    return WHITESPACE.sub(" ", text.replace("\xa0", " ")).strip() if text else ""
+    return collapse_whitespace(text) if text else ""
 
 
 def text_of(element: lxml.html.HtmlElement) -> str:

@@ -3,7 +3,6 @@
 One small language shared by listing pages and article pages, so operators learn it once.
 """
 
-import re
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -11,7 +10,7 @@ import lxml.html
 from cssselect import SelectorError
 from lxml.cssselect import CSSSelector
 
-WHITESPACE = re.compile(r"\s+")
+from feeds.normalise.html import collapse_whitespace
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,7 +53,7 @@ def select_value(root: lxml.html.HtmlElement, selector: Selector) -> str | None:
         attribute = selector.attribute
         value = element.get(attribute) if attribute else element.text_content()
         if value and value.strip():
-            return WHITESPACE.sub(" ", value).strip()
+            return collapse_whitespace(value)
     return None
 
 

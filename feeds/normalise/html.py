@@ -40,7 +40,6 @@ BLOCK_TAGS = {
     "figcaption", "blockquote", "tr", "table", "section", "article", "header", "footer", "pre",
     "hr", "dd", "dt",
 }  # fmt: skip
-WHITESPACE = re.compile(r"\s+")
 CLEAN_IMAGE_SOURCE = re.compile(r'<img\s(?:[^>]*?\s)?src="([^"]*)"')
 PREFIX_PER_CHARACTER = 4  # HTML characters read per wanted text character, at first
 PREFIX_MARGIN = 40  # text kept past `enough`, so a cut never lands on the wanted part
@@ -160,7 +159,7 @@ def html_to_text(fragment: str | None, *, captions: bool = True, enough: int | N
                 return text[: enough + PREFIX_MARGIN]
     fragment = xml_safe(fragment)
     if "<" not in fragment and "&" not in fragment:
-        return WHITESPACE.sub(" ", fragment).strip()
+        return collapse_whitespace(fragment)
     root = parse_fragment(fragment)
     if root is None:
         return ""
@@ -174,7 +173,13 @@ def html_to_text(fragment: str | None, *, captions: bool = True, enough: int | N
     for element in root.iter(*BLOCK_TAGS):
         element.text = " " + (element.text or "")
         element.tail = " " + (element.tail or "")
-    return WHITESPACE.sub(" ", xml_safe(root.text_content())).strip()
+    return collapse_whitespace(xml_safe(root.text_content()))
+
+
+def collapse_whitespace(text: str) -> str:
+    r"""Runs of whitespace as one space, none at the ends: what re.sub(r"\s+", " ") and
+    strip() give (the same characters count as whitespace), at a tenth of the cost."""
+    return " ".join(text.split())
 
 
 def first_image(fragment: str) -> str | None:
