@@ -112,6 +112,11 @@ SITEMAP_REGRESSIONS: list[bytes] = [
     b"</urlset>",
 ]
 
+PAGE_REGRESSIONS: list[bytes] = [
+    b'<!DOCTYPE html>\n<h\n{>\n  "',  # an attribute named "{": lxml would not delete it
+    b'<a href="https://[">x</a><link rel="canonical" href="https://[::1">',  # bad IPv6
+]
+
 
 def test_regressions() -> None:
     for body in REGRESSIONS:
@@ -119,6 +124,8 @@ def test_regressions() -> None:
     for body in SITEMAP_REGRESSIONS:
         with contextlib.suppress(SitemapError):
             parse_sitemap(body, url="https://fuzz.example/sitemap.xml")
+    for body in PAGE_REGRESSIONS:
+        assert extract_article(body, url="https://fuzz.example/berita/1").url
 
 
 def test_the_seeds_are_there() -> None:

@@ -1648,9 +1648,12 @@ def clean_copy(element: lxml.html.HtmlElement) -> lxml.html.HtmlElement:
         if not isinstance(node.tag, str):
             continue
         allowed = KEEP_ATTRIBUTES.get(node.tag, frozenset())
-        for name in list(node.attrib):
-            if name not in allowed:
-                del node.attrib[name]
+        if any(name not in allowed for name in node.attrib):
+            # Cleared and set again rather than deleted one by one: lxml refuses to delete
+            # (by name) an attribute whose name it considers invalid, such as "{".
+            kept = {name: value for name, value in node.attrib.items() if name in allowed}
+            node.attrib.clear()
+            node.attrib.update(kept)
     return duplicate
 
 
