@@ -26,7 +26,8 @@ from pathlib import Path
 ITEMS = 50
 HTML_EVERY = 20  # one source in 20 is a site with no feed, read from its listing page
 HOSTS = 250  # at most this many loopback hosts; several feeds a host beyond that
-START = datetime(2026, 11, 20, 0, 0, tzinfo=UTC)
+END = datetime(2026, 11, 27, 0, 0, tzinfo=UTC)  # every story is older than this
+WEEK = timedelta(days=7)
 ZONES = {"WIB": timezone(timedelta(hours=7)), "WITA": timezone(timedelta(hours=8))}
 REGIONS = ["Jakarta", "Makassar", "Surabaya", "Medan", "Bandung", "Denpasar", "Ambon", "Palu"]
 VOCABULARY = (
@@ -129,7 +130,7 @@ def build(sources: int, seed: int = 2026, html_every: int = HTML_EVERY) -> list[
         feeds.append(FeedFile(source_id, host, kind, zone, []))
     for feed in feeds:
         for number in range(ITEMS):
-            feed.stories.append(new_story(rng, feed, number, used))
+            feed.stories.append(new_story(rng, feed, number, used, span=span_for(sources)))
     # One story in ten is also carried by another source: the same link, title and date.
     for feed in feeds:
         for position in range(0, ITEMS, 10):
@@ -144,17 +145,24 @@ def build(sources: int, seed: int = 2026, html_every: int = HTML_EVERY) -> list[
     return feeds
 
 
+def span_for(sources: int) -> timedelta:
+    """The stories of 1,000 sources spread over a week, of more over as many weeks: listing
+    pages date on whole minutes, and a week has only 10,080 of them."""
+    return WEEK * max(1, -(-sources // 1000))
+
+
 def new_story(
     rng: random.Random,
     feed: FeedFile,
     number: int,
     used: set[datetime],
     after: datetime | None = None,
+    span: timedelta = WEEK,
 ) -> Story:
-    """A story dated anywhere in the corpus week, or (a change) just after `after`."""
+    """A story dated within `span` before END, or (a change) just after `after`."""
     step = timedelta(seconds=1)
     if after is None:
-        date = START + timedelta(seconds=rng.randrange(7 * 24 * 3600))
+        date = END - span + timedelta(seconds=rng.randrange(int(span.total_seconds())))
     else:
         date = after + step
     if feed.kind == "html":

@@ -79,6 +79,7 @@ class Scenario:
 def measure(command: list[str], *, env: dict[str, str] | None = None) -> tuple[Sample, str]:
     """Run a command; wall time, CPU time of it and its children, peak RSS of the process tree
     (sampled every 20 ms, summed over the processes)."""
+    children_cpu()  # forget the CPU of anything reaped before (a server, wrk)
     started = time.perf_counter()
     process = subprocess.Popen(
         command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, cwd=ROOT

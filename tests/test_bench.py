@@ -92,3 +92,15 @@ def test_a_small_run_of_the_whole_harness(tmp_path: Path) -> None:
     assert "unchanged rewritten=no" in key
     for scenario in ("feeds cold", "feeds no-change", "feeds 10% changed", "naive", "floor"):
         assert scenario in result.stdout
+
+
+def test_big_corpora_stay_in_the_past_and_on_whole_minutes_for_listing_pages() -> None:
+    """A listing page prints minutes: its stories must sit on whole minutes (there are only
+    10,080 a week, so big corpora span more weeks), and no story may be in the future, where
+    feeds would rightly clamp its date and the truth would no longer hold."""
+    feeds = corpus.build(2500)
+    dates = [story.date for feed in feeds for story in feed.stories]
+    assert max(dates) <= corpus.END
+    assert len(set(dates)) == len({story.link for feed in feeds for story in feed.stories})
+    listed = [story.date for feed in feeds if feed.kind == "html" for story in feed.stories]
+    assert listed and all(date.second == 0 for date in listed)
