@@ -58,8 +58,31 @@ def digest_feed(
     if kind is None and looks_like_html(body):
         return None
     extracted = parse_feed(body, url=url, content_type=content_type)
-    articles = normalise_entries(
+    return digest_entries(
         extracted.entries,
+        warnings=extracted.warnings,
+        ttl_seconds=extracted.ttl_seconds,
+        source_id=source_id,
+        timezone=timezone,
+        fetched_at=fetched_at,
+        language=language,
+    )
+
+
+def digest_entries(
+    entries: list[RawEntry],
+    *,
+    warnings: list[str],
+    ttl_seconds: float | None,
+    still_listed: list[str] = (),
+    source_id: str,
+    timezone: str,
+    fetched_at: datetime,
+    language: str | None,
+) -> Digest:
+    """What a source's raw entries come to, whichever way they were read."""
+    articles = normalise_entries(
+        entries,
         source_id=source_id,
         timezone=ZoneInfo(timezone),
         fetched_at=fetched_at,
@@ -67,9 +90,10 @@ def digest_feed(
     )
     return Digest(
         articles=articles,
-        entries=len(extracted.entries),
-        warnings=list(extracted.warnings),
-        ttl_seconds=extracted.ttl_seconds,
+        entries=len(entries),
+        warnings=list(warnings),
+        still_listed=list(still_listed),
+        ttl_seconds=ttl_seconds,
     )
 
 

@@ -17,11 +17,10 @@ from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import partial
-from zoneinfo import ZoneInfo
 
 from feeds.config import Settings, Source
 from feeds.crawl import harvest
-from feeds.digest import Digest, digest_feed, normalise_entries, warm_up
+from feeds.digest import Digest, digest_entries, digest_feed, warm_up
 from feeds.extract import ExtractError
 from feeds.fetch import Fetcher, FetchError, FetchResult, Validators, user_agent
 from feeds.fetch.fetcher import Limits
@@ -214,19 +213,15 @@ async def digest_source(
         if digest is not None:
             return digest
     harvested = await harvest(fetcher, store, source, result)
-    articles = normalise_entries(
+    return digest_entries(
         harvested.entries,
+        warnings=harvested.warnings,
+        ttl_seconds=harvested.ttl_seconds,
+        still_listed=harvested.still_listed,
         source_id=source.id,
-        timezone=ZoneInfo(timezone),
+        timezone=timezone,
         fetched_at=fetched_at,
         language=language,
-    )
-    return Digest(
-        articles=articles,
-        entries=len(harvested.entries),
-        warnings=list(harvested.warnings),
-        still_listed=harvested.still_listed,
-        ttl_seconds=harvested.ttl_seconds,
     )
 
 

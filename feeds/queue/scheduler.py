@@ -26,7 +26,7 @@ from feeds.pipeline import utc_now
 from feeds.queue.app import PUBLISH_QUEUE, WorkerContext, build_app, require_schema, set_runtime
 from feeds.queue.enqueue import enqueue_source, source_busy
 from feeds.queue.worker import worker_options
-from feeds.serve.policy import Bounds, Outcome, next_delay, publishing_gap
+from feeds.serve.policy import Outcome, bounds_for, next_delay, publishing_gap
 from feeds.serve.scheduler import CRON_JITTER, FIRST_POLL_SPREAD, MISFIRE_GRACE, file_stamp
 
 if TYPE_CHECKING:
@@ -129,14 +129,7 @@ class QueueScheduler:
     def delay_after(self, source: Source) -> timedelta:
         """The next poll's delay from what the database knows (the last outcome, recent
         article dates), by the same policy as `feeds serve`."""
-        defaults = self.settings.config.defaults
-        interval = (source.interval or defaults.interval).every or timedelta(minutes=15)
-        bounds = Bounds(
-            interval=interval,
-            minimum=source.min_interval or min(defaults.min_interval, interval),
-            maximum=source.max_interval or max(defaults.max_interval, interval),
-            backoff_cap=defaults.backoff_cap,
-        )
+        bounds = bounds_for(source, self.settings.config.defaults)
         row = self.store.source_row(source.id)
         failures = row.consecutive_failures if row is not None else 0
         outcome = Outcome(failed=failures > 0, failures=failures)

@@ -14,6 +14,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
 
+from feeds.config import Source
+from feeds.config.model import Defaults
+
 JITTER = 0.1  # ±10% of the delay
 HINT_CEILING = timedelta(hours=24)  # a bogus "max-age=31536000" must not park a source forever
 
@@ -24,6 +27,18 @@ class Bounds:
     minimum: timedelta
     maximum: timedelta
     backoff_cap: timedelta
+
+
+def bounds_for(source: Source, defaults: Defaults) -> Bounds:
+    """The source's own interval and limits, else the defaults (the limits widened to take
+    in an interval set outside them)."""
+    interval = (source.interval or defaults.interval).every or timedelta(minutes=15)
+    return Bounds(
+        interval=interval,
+        minimum=source.min_interval or min(defaults.min_interval, interval),
+        maximum=source.max_interval or max(defaults.max_interval, interval),
+        backoff_cap=defaults.backoff_cap,
+    )
 
 
 @dataclass(frozen=True, slots=True)

@@ -23,7 +23,7 @@ from feeds.fetch import Fetcher, user_agent
 from feeds.logs import log
 from feeds.pipeline import SourceReport, collect_source, fetch_limits, utc_now
 from feeds.publish import publish_all
-from feeds.serve.policy import Bounds, Outcome, next_delay, parse_retry_after, publishing_gap
+from feeds.serve.policy import Outcome, bounds_for, next_delay, parse_retry_after, publishing_gap
 from feeds.serve.state import ServiceState, SourceHealth
 from feeds.store import Store
 
@@ -130,14 +130,7 @@ class Service:
             self.refresh_health(source)
 
     def delay_after(self, source: Source, report: SourceReport | None) -> timedelta:
-        defaults = self.settings.config.defaults
-        interval = (source.interval or defaults.interval).every or timedelta(minutes=15)
-        bounds = Bounds(
-            interval=interval,
-            minimum=source.min_interval or min(defaults.min_interval, interval),
-            maximum=source.max_interval or max(defaults.max_interval, interval),
-            backoff_cap=defaults.backoff_cap,
-        )
+        bounds = bounds_for(source, self.settings.config.defaults)
         if report is None:  # an unexpected error: treat it as a failure
             outcome = Outcome(failed=True, failures=1)
         else:
