@@ -25,7 +25,7 @@ from feeds.publish.opml import render_opml
 from feeds.publish.page import render_index, source_statuses
 from feeds.publish.select import select_articles
 from feeds.publish.stylesheet import FEED_XSL, STYLESHEET_NAME
-from feeds.publish.writer import render_atom, render_rss
+from feeds.publish.writer import render_feeds
 from feeds.store import Store, StoredArticle
 
 INDEX_NAME = "index.html"
@@ -127,11 +127,8 @@ def render_output(
         # them again would only prove they are the same bytes.
         report.unchanged.extend(names)
         return Stream(output, items, built_at), report, {}, fingerprint, changed
-    documents = {
-        names[0]: render_rss(output, items, settings, built_at),
-        names[1]: render_atom(output, items, settings, built_at),
-        names[2]: render_json_feed(output, items, settings),
-    }
+    rss, atom = render_feeds(output, items, settings, built_at)
+    documents = {names[0]: rss, names[1]: atom, names[2]: render_json_feed(output, items, settings)}
     return Stream(output, items, built_at), report, documents, fingerprint, changed
 
 

@@ -20,17 +20,16 @@ from feeds.store import StoredArticle
 from feeds.store.schema import ArticleRow
 
 
-def render_rss(output: Output, items: list[StoredArticle], settings: Settings,
-               built_at: datetime) -> bytes:  # fmt: skip
-    generator = build(output, items, settings, built_at, settings.self_url(f"{output.slug}.rss"))
-    document = generator.rss_str(pretty=True, encoding="UTF-8", xml_declaration=True)
-    return with_stylesheet(hex_escape_plain_text(document))
-
-
-def render_atom(output: Output, items: list[StoredArticle], settings: Settings,
-                built_at: datetime) -> bytes:  # fmt: skip
-    generator = build(output, items, settings, built_at, settings.self_url(f"{output.slug}.atom"))
-    return with_stylesheet(generator.atom_str(pretty=True, encoding="UTF-8", xml_declaration=True))
+def render_feeds(output: Output, items: list[StoredArticle], settings: Settings,
+                 built_at: datetime) -> tuple[bytes, bytes]:  # fmt: skip
+    """The RSS and the Atom document, from one generator: the entries are built once (most of
+    the cost of publishing), and only the self link differs between the two."""
+    generator = build(output, items, settings, built_at)
+    set_links(generator, settings, settings.self_url(f"{output.slug}.rss"))
+    rss = generator.rss_str(pretty=True, encoding="UTF-8", xml_declaration=True)
+    set_links(generator, settings, settings.self_url(f"{output.slug}.atom"))
+    atom = generator.atom_str(pretty=True, encoding="UTF-8", xml_declaration=True)
+    return with_stylesheet(hex_escape_plain_text(rss)), with_stylesheet(atom)
 
 
 def build(
@@ -38,7 +37,6 @@ def build(
     items: list[StoredArticle],
     settings: Settings,
     built_at: datetime,
-    self_url: str,
 ) -> FeedGenerator:
     stream = settings.config.stream
     feed = FeedGenerator()
@@ -48,13 +46,9 @@ def build(
     feed.id(settings.self_url(f"{output.slug}.atom"))
     feed.title(output.title)
     feed.description(output.description or stream.description)
-    # feedgen takes RSS's <channel><link> from the last link added: the alternate goes last.
-    feed.link(href=self_url, rel="self", type=mime_type(self_url))
     if stream.websub_hub:
-        feed.link(href=stream.websub_hub, rel="hub")  # Atom
-        feed.register_extension("websub", HubLinkExtension, atom=False)  # RSS
+        feed.register_extension("websub", HubLinkExtension, atom=False)  # RSS; Atom: a link
         feed.websub.hub = stream.websub_hub
-    feed.link(href=stream.link, rel="alternate", type="text/html")
     feed.language(stream.language)
     feed.author({"name": stream.title, "uri": stream.link})
     feed.generator("feeds", version=__version__)
@@ -67,6 +61,16 @@ def build(
     for item in items:
         add_entry(feed, item)
     return feed
+
+
+def set_links(feed: FeedGenerator, settings: Settings, self_url: str) -> None:
+    """The feed's links, replacing any before: feedgen takes RSS's <channel><link> from the
+    last link added, so the alternate goes last."""
+    stream = settings.config.stream
+    feed.link(href=self_url, rel="self", type=mime_type(self_url), replace=True)
+    if stream.websub_hub:
+        feed.link(href=stream.websub_hub, rel="hub")
+    feed.link(href=stream.link, rel="alternate", type="text/html")
 
 
 def add_entry(feed: FeedGenerator, item: StoredArticle) -> None:
