@@ -76,20 +76,18 @@ class Scenario:
         )
 
 
-def measure(command: list[str], *, env: dict[str, str] | None = None) -> tuple[Sample, str]:
-    """Run a command; wall time, CPU time of it and its children, peak RSS of the process tree
-    (sampled every 20 ms, summed over the processes)."""
+def measure(command: list[str]) -> tuple[Sample, str]:
+    """Run a command; wall time, CPU time of it and its children, peak memory of the process
+    tree (PSS, sampled every 20 ms, summed over the processes)."""
     children_cpu()  # forget the CPU of anything reaped before (a server, wrk)
     started = time.perf_counter()
-    process = subprocess.Popen(
-        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, cwd=ROOT
-    )
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=ROOT)
     peak = [0]
     done = threading.Event()
 
     def sample_rss() -> None:
         while not done.wait(0.02):
-            peak[0] = max(peak[0], tree_rss_kb(process.pid))
+            peak[0] = max(peak[0], tree_pss_kb(process.pid))
 
     sampler = threading.Thread(target=sample_rss, daemon=True)
     sampler.start()
@@ -113,7 +111,7 @@ def children_cpu() -> float:
     return spent
 
 
-def tree_rss_kb(pid: int) -> int:
+def tree_pss_kb(pid: int) -> int:
     """Proportional set size (Pss) summed over the process and its descendants: forked pool
     workers share most pages with their parent, and plain RSS would count those twice."""
     total = 0

@@ -194,8 +194,10 @@ async def digest_source(
     a plain feed (no pages to fetch), else here, crawling as its kind says."""
     timezone = settings.timezone_for(source)
     language = source.language or settings.config.stream.language
-    pool = cpu.executor() if cpu is not None else None
-    if pool is not None and source.kind in ("feed", None) and not source.follow:
+    plain_feed = source.kind in ("feed", None) and not source.follow
+    # The pool starts with the first source it can take, not with any source.
+    pool = cpu.executor() if cpu is not None and plain_feed else None
+    if pool is not None:
         digest = await asyncio.get_running_loop().run_in_executor(
             pool,
             partial(

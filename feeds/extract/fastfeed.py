@@ -20,6 +20,7 @@ import html.entities
 import re
 import threading
 import urllib.parse
+from collections.abc import Iterator
 from typing import Any
 
 from lxml import etree
@@ -530,13 +531,7 @@ class Reader:
             raw = self.text(element)
         else:
             raw = element.text or ""
-            seen: set[str] = set()
-            for name, child in self.children(element):
-                if name not in ("name", "email", "uri") or name in seen:
-                    raise Fallback(f"{name} in an Atom person")
-                seen.add(name)
-                if len(child) or child.attrib:
-                    raise Fallback("markup in an Atom person")
+            for name, child in self.person_parts(element):
                 raw += child.tail or ""
                 if name == "uri":
                     value, _ = self.finish(child.text or "", "href")
@@ -560,6 +555,10 @@ class Reader:
 
     def contributor(self, element: Any) -> None:
         """Atom contributors are kept by feedparser where nothing here reads; only checked."""
+        list(self.person_parts(element))  # each part is checked as it is read
+
+    def person_parts(self, element: Any) -> Iterator[tuple[str, Any]]:
+        """An Atom person's name, email and uri, each at most once and plain text."""
         seen: set[str] = set()
         for name, child in self.children(element):
             if name not in ("name", "email", "uri") or name in seen:
@@ -567,6 +566,7 @@ class Reader:
             seen.add(name)
             if len(child) or child.attrib:
                 raise Fallback("markup in an Atom person")
+            yield name, child
 
 
 RELATIVE = {"comments", "docs", "href", "icon", "id", "link", "logo", "url", "wfw_comment",

@@ -71,9 +71,10 @@ def publish_all(settings: Settings, store: Store, *, now: datetime) -> list[Publ
     reports: list[PublishReport] = []
     states: list[tuple[Output, str, bool]] = []
     newest = SharedNewest(store.latest_articles())
+    basis = settings_fingerprint(settings)
     for output in settings.outputs:
         stream, report, files, fingerprint, changed = render_output(
-            output, settings, store, newest, now=now
+            output, settings, store, newest, basis, now=now
         )
         streams.append(stream)
         reports.append(report)
@@ -103,6 +104,7 @@ def render_output(
     settings: Settings,
     store: Store,
     newest: Iterable[StoredArticle],
+    basis: str,
     *,
     now: datetime,
 ) -> tuple[Stream, PublishReport, dict[str, bytes], str, bool]:
@@ -113,7 +115,7 @@ def render_output(
 
     # The build date moves only when what readers get changes, so an unchanged stream is
     # byte-for-byte the same file and is not rewritten.
-    fingerprint = output_fingerprint(output, settings, items)
+    fingerprint = output_fingerprint(output, basis, items)
     state = store.output_state(output.slug)
     built_at = state.built_at if state and state.fingerprint == fingerprint else now
     built_at = built_at.replace(microsecond=0)
@@ -184,21 +186,33 @@ def record(report: PublishReport, name: str, written: bool) -> None:
     (report.written if written else report.unchanged).append(name)
 
 
-def output_fingerprint(output: Output, settings: Settings, items: list[StoredArticle]) -> str:
+def settings_fingerprint(settings: Settings) -> str:
+    """What every output's documents are made of besides their items: a new version of feeds,
+    a source renamed or the stream changed makes new documents. Once a publish, not once an
+    output: it covers every source."""
     config = settings.config
     described = {
-        # Everything the documents are made of: a new version of feeds, or a source renamed,
-        # makes new documents even when the items are the same.
         "version": __version__,
         "sources": [source.model_dump(mode="json") for source in settings.sources],
         "stream": config.stream.model_dump(mode="json"),
-        "output": output.model_dump(mode="json"),
         "interval": str(config.defaults.interval),
+    }
+    return digest(described)
+
+
+def output_fingerprint(output: Output, basis: str, items: list[StoredArticle]) -> str:
+    described = {
+        "basis": basis,
+        "output": output.model_dump(mode="json"),
         "items": [
             [item.row.id, item.row.fingerprint, item.row.updated_at.isoformat(), item.source_ids]
             for item in items
         ],
     }
+    return digest(described)
+
+
+def digest(described: dict[str, object]) -> str:
     encoded = json.dumps(described, sort_keys=True, ensure_ascii=False).encode()
     return hashlib.sha256(encoded).hexdigest()
 

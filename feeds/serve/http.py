@@ -252,12 +252,8 @@ class RevalidationShortcut:
             matched = entry.etag
         elif (matched := matching_etag(header, entry)) is None:
             return None
-        return [
-            (b"etag", matched.encode()),
-            (b"last-modified", entry.last_modified.encode()),
-            (b"cache-control", self.cache_control.encode()),
-            (b"vary", vary_for(path).encode()),
-        ]
+        headers = revalidated_headers(matched, entry, self.cache_control, vary_for(path))
+        return [(name.encode(), value.encode()) for name, value in headers.items()]
 
 
 MAX_LOCATED = 10_000  # request paths remembered; the output folder holds a few dozen files
@@ -307,13 +303,22 @@ def not_modified(request: Request, entry: Entry, cache_control: str, vary: str) 
         return None
     else:
         matched = entry.etag
-    headers = {
-        "ETag": matched,
-        "Last-Modified": entry.last_modified,
-        "Cache-Control": cache_control,
-        "Vary": vary,
+    return Response(
+        status_code=304, headers=revalidated_headers(matched, entry, cache_control, vary)
+    )
+
+
+def revalidated_headers(
+    matched: str, entry: Entry, cache_control: str, vary: str
+) -> dict[str, str]:
+    """The headers of a 304, from the app and from the shortcut alike (lower-case, as ASGI
+    sends them)."""
+    return {
+        "etag": matched,
+        "last-modified": entry.last_modified,
+        "cache-control": cache_control,
+        "vary": vary,
     }
-    return Response(status_code=304, headers=headers)
 
 
 def matching_etag(header: str, entry: Entry) -> str | None:

@@ -169,15 +169,18 @@ class Store:
 
     def all_validators(self, urls: dict[str, str]) -> dict[str, Validators]:
         """validators_for every source in `urls` (id -> URL) with one query, for a run."""
+        query = select(SourceRow.id, SourceRow.url, SourceRow.etag, SourceRow.last_modified)
         with self.session() as session:
-            rows = session.execute(
-                select(SourceRow.id, SourceRow.url, SourceRow.etag, SourceRow.last_modified)
-            )
-            return {
-                row.id: Validators(etag=row.etag, last_modified=row.last_modified)
-                for row in rows
-                if urls.get(row.id) == row.url
-            }
+            rows = [
+                row
+                for chunk in chunks(list(urls))
+                for row in session.execute(query.where(SourceRow.id.in_(chunk)))
+            ]
+        return {
+            row.id: Validators(etag=row.etag, last_modified=row.last_modified)
+            for row in rows
+            if urls.get(row.id) == row.url
+        }
 
     def save_fetch(
         self,
