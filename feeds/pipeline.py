@@ -17,10 +17,9 @@ from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import partial
+from typing import TYPE_CHECKING
 
 from feeds.config import Settings, Source
-from feeds.crawl import harvest
-from feeds.digest import Digest, digest_entries, digest_feed, warm_up
 from feeds.extract import ExtractError
 from feeds.fetch import Fetcher, FetchError, FetchResult, Validators, user_agent
 from feeds.fetch.fetcher import Limits
@@ -28,6 +27,9 @@ from feeds.fetch.guard import parse_networks
 from feeds.logs import log
 from feeds.publish import PublishReport, publish_all
 from feeds.store import NotModified, SaveCounts, Store
+
+if TYPE_CHECKING:
+    from feeds.digest import Digest
 
 
 @dataclass(slots=True)
@@ -146,6 +148,9 @@ class CPUPool:
 
     def executor(self) -> Executor | None:
         if self.wanted and self._pool is None:
+            # Imported here: a run where every source answers 304 parses nothing.
+            from feeds.digest import warm_up
+
             warm_up()
             context = multiprocessing.get_context("fork")
             self._pool = ProcessPoolExecutor(
@@ -189,9 +194,14 @@ async def digest_source(
     result: FetchResult,
     fetched_at: datetime,
     cpu: CPUPool | None,
-) -> Digest:
+) -> "Digest":
     """Parse and normalise what the source answered: in the process pool when the source is
     a plain feed (no pages to fetch), else here, crawling as its kind says."""
+    # Imported here, not at the top: a run where every source answers 304 Not Modified
+    # parses nothing and crawls nothing, and these bring in lxml, cssselect and the rest.
+    from feeds.crawl import harvest
+    from feeds.digest import digest_entries, digest_feed
+
     timezone = settings.timezone_for(source)
     language = source.language or settings.config.stream.language
     plain_feed = source.kind in ("feed", None) and not source.follow
