@@ -40,6 +40,15 @@ def gzip_bomb() -> bytes:
     return header + block * copies + final + trailer
 
 
+@cache
+def brotli_bomb() -> bytes:
+    """About 50 KB of brotli that decodes to 256 MiB of zeros (brotli compresses them in
+    ~0.1 s; no hand-made stream needed)."""
+    import brotli
+
+    return brotli.compress(bytes(256 * 1024 * 1024), quality=1)
+
+
 @dataclass
 class Fault:
     """How a route misbehaves: a handler given the request handler and the stop event."""
@@ -187,6 +196,9 @@ def redirect(location: str, status: int = 302) -> Fault:
     return static(b"", None, status, {"Location": location})
 
 
-def gzip_body(body: bytes, content_type: str = "application/rss+xml; charset=utf-8") -> Fault:
-    """`body` is already gzip: sent with Content-Encoding: gzip and its on-the-wire length."""
-    return static(body, content_type, 200, {"Content-Encoding": "gzip"})
+def gzip_body(
+    body: bytes, content_type: str = "application/rss+xml; charset=utf-8", encoding: str = "gzip"
+) -> Fault:
+    """`body` is already compressed (gzip unless told): sent with its Content-Encoding and its
+    on-the-wire length."""
+    return static(body, content_type, 200, {"Content-Encoding": encoding})

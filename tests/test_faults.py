@@ -24,6 +24,7 @@ from tests.conftest import FEED_FIXTURES, Workspace, feed_problems
 from tests.faults import (
     Fault,
     FaultServer,
+    brotli_bomb,
     gzip_body,
     gzip_bomb,
     hang,
@@ -42,7 +43,7 @@ HEALTHY_LINKS = [
 RUN_BOUND = 15.0  # seconds: every run, whatever the fault (client total timeout is 5 s)
 SECRET = "XXE-RAHASIA-7f3c9a1e5b"  # written to a local file the XXE case points at
 MEMORY_BOUND_MB = 200  # growth of the process's peak RSS during one run
-TRACED_BOUND_MB = 50  # peak Python allocations during the gzip bomb's run (httpx alone: 140)
+TRACED_BOUND_MB = 50  # peak Python allocations during a bomb's run (httpx's decoding: 140)
 
 RSS_HEAD = (
     '<?xml version="1.0" encoding="UTF-8"?>\n<rss version="2.0"><channel>'
@@ -200,6 +201,9 @@ CASES = [
          ("larger than", "fetch.max_bytes"), "all items (body over the cap)",
          fetch={"max_bytes": "100KB"}),
     Case("gzip bomb", lambda s, t: gzip_body(gzip_bomb()), True,
+         ("larger than", "fetch.max_bytes"), "all items (decompressed size over the cap)",
+         fetch={"max_bytes": "100KB"}, trace_memory=True),
+    Case("brotli bomb", lambda s, t: gzip_body(brotli_bomb(), encoding="br"), True,
          ("larger than", "fetch.max_bytes"), "all items (decompressed size over the cap)",
          fetch={"max_bytes": "100KB"}, trace_memory=True),
     Case("windows-1252 declared as UTF-8",

@@ -9,13 +9,15 @@ import asyncio
 import os
 import re
 import zlib
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import formatdate, parsedate_to_datetime
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
-import httpx
+import aiohttp
+import brotli
 
 from feeds import __version__
 from feeds.fetch.guard import Blocked, Network, check_host
@@ -34,6 +36,11 @@ ACCEPT = (
     "application/rss+xml, application/atom+xml, application/feed+json, application/json;q=0.9, "
     "application/xml;q=0.9, text/xml;q=0.9, */*;q=0.8"
 )
+# What read_capped can decode itself, each step capped (never what a library inflates whole).
+ACCEPT_ENCODING = "gzip, deflate, br"
+# Some sites send long headers (Content-Security-Policy, Link, Set-Cookie); aiohttp's default
+# limit of 8 KB a line would fail them.
+MAX_HEADER_BYTES = 64 * 1024
 
 
 def user_agent(home_page: str | None) -> str:
@@ -96,28 +103,48 @@ class Fetcher:
 
     def __init__(self, limits: Limits, *, user_agent: str):
         self.limits = limits
-        self._client = httpx.AsyncClient(
-            headers={"User-Agent": user_agent, "Accept": ACCEPT},
-            timeout=httpx.Timeout(
-                limits.read_timeout, connect=limits.connect_timeout, pool=limits.total_timeout
-            ),
-            # The pool is bounded on its own: more tasks than connections is fine.
-            limits=httpx.Limits(
-                max_connections=limits.concurrency, max_keepalive_connections=limits.concurrency
-            ),
-            follow_redirects=False,
-        )
+        self._headers = {
+            "User-Agent": user_agent,
+            "Accept": ACCEPT,
+            "Accept-Encoding": ACCEPT_ENCODING,
+        }
+        self._client: aiohttp.ClientSession | None = None
         self._all = asyncio.Semaphore(limits.concurrency)
         self._hosts: dict[str, asyncio.Semaphore] = {}
         self._robots: dict[str, asyncio.Task[RobotsRules]] = {}
         self._pacing: dict[str, asyncio.Lock] = {}
         self._next_request_at: dict[str, float] = {}
 
+    def _session(self) -> aiohttp.ClientSession:
+        """The client, made on first use: an aiohttp session belongs to the running loop,
+        and a Fetcher may be built before there is one."""
+        if self._client is None:
+            self._client = aiohttp.ClientSession(
+                headers=self._headers,
+                # The pool is bounded on its own: more tasks than connections is fine.
+                connector=aiohttp.TCPConnector(limit=self.limits.concurrency, limit_per_host=0),
+                timeout=aiohttp.ClientTimeout(
+                    total=None,
+                    sock_connect=self.limits.connect_timeout,
+                    sock_read=self.limits.read_timeout,
+                ),
+                # Bodies are decoded by read_capped, a capped step at a time (gzip bombs).
+                auto_decompress=False,
+                # Cookies set on a redirect are sent on its next hop; "unsafe" keeps them for
+                # hosts given as IP addresses too.
+                cookie_jar=aiohttp.CookieJar(unsafe=True),
+                trust_env=True,  # HTTP(S)_PROXY and NO_PROXY, as operators expect
+                max_line_size=MAX_HEADER_BYTES,
+                max_field_size=MAX_HEADER_BYTES,
+            )
+        return self._client
+
     async def __aenter__(self) -> "Fetcher":
         return self
 
     async def __aexit__(self, *exc_info: object) -> None:
-        await self._client.aclose()
+        if self._client is not None:
+            await self._client.close()
 
     async def fetch(
         self,
@@ -218,48 +245,52 @@ class Fetcher:
     async def _get_once(self, url: str, headers: dict[str, str]) -> FetchResult | tuple[int, str]:
         """One request: a result, or (status, next URL) for a redirect."""
         try:
-            async with self._client.stream("GET", url, headers=headers) as response:
-                if response.status_code in REDIRECTS and "location" in response.headers:
-                    return response.status_code, urljoin(url, response.headers["location"])
-                if response.status_code == 304:
+            async with self._session().get(url, headers=headers, allow_redirects=False) as response:
+                if response.status in REDIRECTS and "location" in response.headers:
+                    return response.status, urljoin(url, response.headers["location"])
+                if response.status == 304:
                     return FetchResult(
                         url=url,
                         status=304,
                         validators=validators_of(response.headers),
                         fresh_for=freshness(response.headers),
                     )
-                if response.status_code >= 400:
+                if response.status >= 400:
                     raise FetchError(
-                        f"HTTP {response.status_code} {response.reason_phrase}".strip(),
-                        status=response.status_code,
+                        f"HTTP {response.status} {response.reason or ''}".strip(),
+                        status=response.status,
                         retry_after=response.headers.get("retry-after"),
                     )
                 body = await read_capped(response, self.limits.max_bytes)
                 return FetchResult(
                     url=url,
-                    status=response.status_code,
+                    status=response.status,
                     body=body,
                     content_type=response.headers.get("content-type"),
                     validators=validators_of(response.headers),
                     fresh_for=freshness(response.headers),
                 )
-        except httpx.ConnectTimeout:
+        # aiohttp's timeouts are TimeoutErrors: caught here, or fetch() would report them as
+        # the total timeout.
+        except aiohttp.ConnectionTimeoutError:
             raise FetchError(
                 f"timed out connecting after {self.limits.connect_timeout:g} s"
             ) from None
-        except httpx.ReadTimeout:
+        except aiohttp.SocketTimeoutError:
             raise FetchError(
                 f"server stopped sending for {self.limits.read_timeout:g} s (read timeout)"
             ) from None
-        except httpx.ConnectError as error:
-            raise FetchError(f"cannot connect: {error or 'connection refused'}") from None
-        except (httpx.ReadError, httpx.RemoteProtocolError) as error:
-            # A reset mid-body has an empty message ("ReadError: " told the operator nothing).
-            detail = str(error) or "connection reset by the server"
-            raise FetchError(f"connection broken while reading the response: {detail}") from None
-        except httpx.DecodingError as error:
-            raise FetchError(f"response body could not be decompressed: {error}") from None
-        except httpx.HTTPError as error:
+        except aiohttp.ClientConnectorError as error:
+            reason = error.os_error.strerror or str(error.os_error) or "connection refused"
+            raise FetchError(f"cannot connect: {reason}") from None
+        except (aiohttp.ClientPayloadError, aiohttp.ServerDisconnectedError, aiohttp.ClientOSError):
+            # A reset mid-body: say so in words ("ClientPayloadError" tells an operator nothing).
+            raise FetchError(
+                "connection broken while reading the response: connection reset by the server"
+            ) from None
+        except aiohttp.ClientResponseError as error:  # not HTTP at all, or broken headers
+            raise FetchError(f"invalid HTTP response: {error.message}") from None
+        except (aiohttp.ClientError, ValueError) as error:  # ValueError: a URL yarl refuses
             raise FetchError(f"{type(error).__name__}: {error}") from None
 
 
@@ -278,16 +309,21 @@ class _Slot:
             semaphore.release()
 
 
-async def read_capped(response: httpx.Response, max_bytes: int) -> bytes:
+async def read_capped(response: aiohttp.ClientResponse, max_bytes: int) -> bytes:
+    """The body, decoded, or FetchError once it passes `max_bytes` (counted after decoding,
+    so a gzip bomb stops at the cap)."""
     declared = response.headers.get("content-length")
     if declared and declared.isdigit() and int(declared) > max_bytes:
         raise FetchError(too_large(max_bytes))
     encoding = response.headers.get("content-encoding", "").strip().lower()
     if encoding in INFLATE_WBITS:
         return await read_inflated(response, max_bytes, INFLATE_WBITS[encoding])
+    if encoding == "br":
+        return await read_brotli(response, max_bytes)
+    # identity, or a name no decoder knows ("UTF-8" is seen): the bytes as they came
     chunks: list[bytes] = []
     size = 0
-    async for chunk in response.aiter_bytes():  # decompressed bytes: a gzip bomb stops here
+    async for chunk in response.content.iter_any():
         size += len(chunk)
         if size > max_bytes:
             raise FetchError(too_large(max_bytes))
@@ -299,18 +335,18 @@ async def read_capped(response: httpx.Response, max_bytes: int) -> bytes:
 INFLATE_WBITS = {"gzip": 16 + 15, "x-gzip": 16 + 15, "deflate": 32 + 15}
 
 
-async def read_inflated(response: httpx.Response, max_bytes: int, wbits: int) -> bytes:
+async def read_inflated(response: aiohttp.ClientResponse, max_bytes: int, wbits: int) -> bytes:
     """Inflate gzip/deflate ourselves, never more than the cap allows at a time.
 
-    httpx inflates each network read whole: one 64 KB read of a gzip bomb became ~64 MB
-    before the cap was checked (140 MB peak measured for one bomb; 16 sources at once, over
-    2 GB). Here each step yields at most what is left under the cap, plus one byte to notice
-    the overflow."""
+    A client that inflates each network read whole turned one 64 KB read of a gzip bomb into
+    ~64 MB before the cap was checked (140 MB peak measured for one bomb; 16 sources at once,
+    over 2 GB). Here each step yields at most what is left under the cap, plus one byte to
+    notice the overflow."""
     inflater = zlib.decompressobj(wbits)
     chunks: list[bytes] = []
     size = 0
     first = True
-    async for raw in response.aiter_raw():
+    async for raw in response.content.iter_any():
         data = raw
         while data:
             try:
@@ -331,6 +367,28 @@ async def read_inflated(response: httpx.Response, max_bytes: int, wbits: int) ->
     return b"".join(chunks)
 
 
+async def read_brotli(response: aiohttp.ClientResponse, max_bytes: int) -> bytes:
+    """Brotli, capped the same way: the decompressor's output is limited at each step."""
+    decompressor = brotli.Decompressor()
+    chunks: list[bytes] = []
+    size = 0
+    async for raw in response.content.iter_any():
+        data = raw
+        while True:
+            try:
+                chunk = decompressor.process(data, output_buffer_limit=max_bytes - size + 1)
+            except brotli.error as error:
+                raise FetchError(f"response body could not be decompressed: {error}") from None
+            data = b""  # what is left of the input stays inside the decompressor
+            size += len(chunk)
+            if size > max_bytes:
+                raise FetchError(too_large(max_bytes))
+            chunks.append(chunk)
+            if not chunk or decompressor.can_accept_more_data():
+                break
+    return b"".join(chunks)
+
+
 def too_large(max_bytes: int) -> str:
     return f"response larger than the {human_size(max_bytes)} cap (fetch.max_bytes)"
 
@@ -345,7 +403,7 @@ def human_size(size: int) -> str:
 MAX_AGE = re.compile(r"(?:^|,)\s*(?:s-maxage|max-age)\s*=\s*\"?(\d+)", re.IGNORECASE)
 
 
-def freshness(headers: httpx.Headers) -> float | None:
+def freshness(headers: Mapping[str, str]) -> float | None:
     """Seconds the response may be reused: Cache-Control max-age, else Expires - Date."""
     if match := MAX_AGE.search(headers.get("cache-control", "")):
         return float(match.group(1))
@@ -365,7 +423,7 @@ def http_date(value: str) -> datetime | None:
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
-def validators_of(headers: httpx.Headers) -> Validators:
+def validators_of(headers: Mapping[str, str]) -> Validators:
     return Validators(etag=headers.get("etag"), last_modified=headers.get("last-modified"))
 
 

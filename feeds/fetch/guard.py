@@ -5,8 +5,8 @@ intranet host or a cloud metadata service (169.254.169.254). Every HTTP request 
 addresses its host resolves to, before connecting, after every redirect too. Intranet set-ups
 (and tests) allow networks explicitly.
 
-Known limit: httpx resolves the name again when it connects, so a DNS answer that changes in
-between (rebinding) is not caught here; an egress firewall is the complete answer.
+Known limit: the HTTP client resolves the name again when it connects, so a DNS answer that
+changes in between (rebinding) is not caught here; an egress firewall is the complete answer.
 """
 
 import asyncio
