@@ -27,6 +27,7 @@ from feeds.publish.select import select_articles
 from feeds.publish.stylesheet import FEED_XSL, STYLESHEET_NAME
 from feeds.publish.writer import render_feeds
 from feeds.store import Store, StoredArticle
+from feeds.store.schema import OutputRow
 
 INDEX_NAME = "index.html"
 OPML_NAME = "sources.opml"
@@ -72,9 +73,10 @@ def publish_all(settings: Settings, store: Store, *, now: datetime) -> list[Publ
     states: list[tuple[Output, str, bool]] = []
     newest = SharedNewest(store.latest_articles())
     basis = settings_fingerprint(settings)
+    published = store.output_states()
     for output in settings.outputs:
         stream, report, files, fingerprint, changed = render_output(
-            output, settings, store, newest, basis, now=now
+            output, settings, published.get(output.slug), newest, basis, now=now
         )
         streams.append(stream)
         reports.append(report)
@@ -102,21 +104,20 @@ def publish_all(settings: Settings, store: Store, *, now: datetime) -> list[Publ
 def render_output(
     output: Output,
     settings: Settings,
-    store: Store,
+    state: OutputRow | None,
     newest: Iterable[StoredArticle],
     basis: str,
     *,
     now: datetime,
 ) -> tuple[Stream, PublishReport, dict[str, bytes], str, bool]:
     """The output's documents, its fingerprint and whether that changed since the last
-    publish."""
+    publish (`state`: what that publish stored, if any)."""
     limit = output.limit or settings.config.defaults.limit
     items = select_articles(newest, output, settings.sources, limit)
 
     # The build date moves only when what readers get changes, so an unchanged stream is
     # byte-for-byte the same file and is not rewritten.
     fingerprint = output_fingerprint(output, basis, items)
-    state = store.output_state(output.slug)
     built_at = state.built_at if state and state.fingerprint == fingerprint else now
     built_at = built_at.replace(microsecond=0)
 

@@ -540,9 +540,11 @@ class Store:
 
     # Outputs -------------------------------------------------------------------------------
 
-    def output_state(self, slug: str) -> OutputRow | None:
+    def output_states(self) -> dict[str, OutputRow]:
+        """Every output's last published state, by slug: one query a publish, not one an
+        output."""
         with self.session() as session:
-            return session.get(OutputRow, slug)
+            return {row.slug: row for row in session.scalars(select(OutputRow))}
 
     def save_output_state(self, slug: str, fingerprint: str, built_at: datetime) -> None:
         def transaction() -> None:
