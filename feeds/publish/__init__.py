@@ -3,10 +3,11 @@ files; then the files shared by all streams: the page for people (index.html), t
 of sources and streams (sources.opml) and the stylesheet browsers apply to the feeds
 (feed.xsl).
 
-Every file is written atomically and only when its bytes change (atomic.write_all_if_changed),
+Every file is written atomically and only when its bytes change (atomic.StagedFiles),
 so an idle run leaves the feeds untouched and readers' conditional requests keep answering 304.
-All documents are rendered first and written together: every temporary file is complete before
-the first rename, so a full disk leaves every published file as it was.
+Each document goes to a temporary file as soon as it is rendered (in a background thread,
+while the next one renders), and the renames come last, together: every temporary file is
+complete before the first rename, so a full disk leaves every published file as it was.
 """
 
 import hashlib
@@ -19,7 +20,7 @@ from pathlib import Path
 
 from feeds import __version__
 from feeds.config import MAIN_STREAM_SLUG, Output, Settings
-from feeds.publish.atomic import write_all_if_changed
+from feeds.publish.atomic import StagedFiles
 from feeds.publish.json_feed import render_json_feed
 from feeds.publish.opml import render_opml
 from feeds.publish.page import render_index, source_statuses
@@ -65,35 +66,36 @@ def publish_all(settings: Settings, store: Store, *, now: datetime) -> list[Publ
     if not os.access(folder, os.W_OK | os.X_OK):
         raise OutputError(f"output folder {folder} is not writable")
 
-    # The stylesheet first: no feed ever names a stylesheet that is not there yet.
-    documents: dict[str, bytes] = {STYLESHEET_NAME: FEED_XSL}
     owners: dict[str, PublishReport] = {}
     streams: list[Stream] = []
     reports: list[PublishReport] = []
     states: list[tuple[Output, str, bool]] = []
-    newest = SharedNewest(store.latest_articles())
-    basis = settings_fingerprint(settings)
-    published = store.output_states()
-    for output in settings.outputs:
-        stream, report, files, fingerprint, changed = render_output(
-            output, settings, published.get(output.slug), newest, basis, now=now
-        )
-        streams.append(stream)
-        reports.append(report)
-        states.append((output, fingerprint, changed))
-        documents.update(files)
-        owners.update(dict.fromkeys(files, report))
+    with StagedFiles() as staging:
+        # The stylesheet first: no feed ever names a stylesheet that is not there yet.
+        stage_all(staging, folder, {STYLESHEET_NAME: FEED_XSL})
+        newest = SharedNewest(store.latest_articles())
+        basis = settings_fingerprint(settings)
+        published = store.output_states()
+        for output in settings.outputs:
+            stream, report, files, fingerprint, changed = render_output(
+                output, settings, published.get(output.slug), newest, basis, now=now
+            )
+            streams.append(stream)
+            reports.append(report)
+            states.append((output, fingerprint, changed))
+            stage_all(staging, folder, files)  # written to disk while the next one renders
+            owners.update(dict.fromkeys(files, report))
 
-    newest.close()
-    main = main_stream(streams)
-    main_report = reports[streams.index(main)]
-    shared = shared_documents(settings, store, main)
-    documents.update(shared)
-    owners.update(dict.fromkeys([STYLESHEET_NAME, *shared], main_report))
+        newest.close()
+        main = main_stream(streams)
+        main_report = reports[streams.index(main)]
+        shared = shared_documents(settings, store, main)
+        stage_all(staging, folder, shared)
+        owners.update(dict.fromkeys([STYLESHEET_NAME, *shared], main_report))
+        written = commit(staging)
 
-    written = write_all(folder, documents)
-    for name in documents:
-        record(owners[name], name, written[name])
+    for name, was_written in written.items():
+        record(owners[name], name, was_written)
     # Only once the files are out: a failed publish leaves the stored build dates as they were.
     for (output, fingerprint, changed), stream in zip(states, streams, strict=True):
         if changed:
@@ -174,10 +176,16 @@ def main_stream(streams: list[Stream]) -> Stream:
     return next((s for s in streams if s.output.slug == MAIN_STREAM_SLUG), streams[0])
 
 
-def write_all(folder: Path, documents: dict[str, bytes]) -> dict[str, bool]:
-    """Write the documents whose bytes changed, all or none; True for each one written."""
+def stage_all(staging: StagedFiles, folder: Path, documents: dict[str, bytes]) -> None:
+    for name, data in documents.items():
+        staging.add(folder / name, data)
+
+
+def commit(staging: StagedFiles) -> dict[str, bool]:
+    """Write the documents whose bytes changed, all or none; True for each one written, in
+    the order staged."""
     try:
-        written = write_all_if_changed({folder / name: data for name, data in documents.items()})
+        written = staging.commit()
     except OSError as error:
         raise OutputError(f"cannot write {error.filename}: {error.strerror}") from None
     return {path.name: value for path, value in written.items()}

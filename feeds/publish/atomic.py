@@ -8,7 +8,11 @@ answering 304.
 
 import os
 import tempfile
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
+
+# One thread writes while the caller renders; a second lets two files' flushes overlap.
+STAGING_THREADS = 2
 
 
 def write_all_if_changed(files: dict[Path, bytes]) -> dict[Path, bool]:
@@ -16,28 +20,68 @@ def write_all_if_changed(files: dict[Path, bytes]) -> dict[Path, bool]:
     is written and flushed before the first rename, so a full disk (or any write error) leaves
     every published file as it was. Renames happen in the order given. Returns, per path,
     True when written. A failed write raises OSError whose filename is the published path."""
-    staged: dict[Path, str] = {}
-    try:
+    with StagedFiles() as staged:
         for path, data in files.items():
-            if not is_unchanged(path, data):
-                staged[path] = stage(path, data)
-    except BaseException:
-        for temporary in staged.values():
-            Path(temporary).unlink(missing_ok=True)
-        raise
-    try:
-        for path, temporary in staged.items():
-            try:
-                os.replace(temporary, path)
-            except OSError as error:
-                raise OSError(error.errno, error.strerror, str(path)) from error
-    except BaseException:
-        for temporary in staged.values():
-            Path(temporary).unlink(missing_ok=True)  # those not renamed yet
-        raise
-    for folder in {path.parent for path in staged}:
-        sync_folder(folder)
-    return {path: path in staged for path in files}
+            staged.add(path, data)
+        return staged.commit()
+
+
+class StagedFiles:
+    """write_all_if_changed, given one file at a time: each is compared and staged by a
+    background thread as soon as it is added, so writing and flushing it (system calls that
+    let other Python threads run) overlap the rendering of the next documents. Nothing is
+    renamed before commit(), so the all-or-nothing promise holds as before.
+
+    A context manager: leaving it without commit() (an error while rendering, a failed write)
+    removes every temporary file."""
+
+    def __init__(self) -> None:
+        self._pool = ThreadPoolExecutor(max_workers=STAGING_THREADS, thread_name_prefix="stage")
+        self._staging: dict[Path, Future[str | None]] = {}
+        self._committed = False
+
+    def __enter__(self) -> "StagedFiles":
+        return self
+
+    def __exit__(self, *error: object) -> None:
+        self._pool.shutdown(wait=True)  # every stage() has ended: its file exists or not
+        if not self._committed:
+            for future in self._staging.values():
+                if future.exception() is None and (temporary := future.result()) is not None:
+                    Path(temporary).unlink(missing_ok=True)
+
+    def add(self, path: Path, data: bytes) -> None:
+        """Stage `data` for `path` unless `path` already holds exactly those bytes."""
+        self._staging[path] = self._pool.submit(stage_if_changed, path, data)
+
+    def commit(self) -> dict[Path, bool]:
+        """Rename every staged file over its path, in the order added, once all are staged;
+        raises the first failed stage's OSError (then nothing is renamed). Returns, per path,
+        True when written."""
+        staged: dict[Path, str] = {}
+        for path, future in self._staging.items():
+            temporary = future.result()
+            if temporary is not None:
+                staged[path] = temporary
+        self._committed = True  # from here on, this method cleans up after itself
+        try:
+            for path, temporary in staged.items():
+                try:
+                    os.replace(temporary, path)
+                except OSError as error:
+                    raise OSError(error.errno, error.strerror, str(path)) from error
+        except BaseException:
+            for temporary in staged.values():
+                Path(temporary).unlink(missing_ok=True)  # those not renamed yet
+            raise
+        for folder in {path.parent for path in staged}:
+            sync_folder(folder)
+        return {path: path in staged for path in self._staging}
+
+
+def stage_if_changed(path: Path, data: bytes) -> str | None:
+    """stage() unless `path` already holds `data`: the temporary file's name, or None."""
+    return None if is_unchanged(path, data) else stage(path, data)
 
 
 def is_unchanged(path: Path, data: bytes) -> bool:
