@@ -11,7 +11,7 @@ from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from urllib.parse import parse_qs
 
-import httpx
+import aiohttp
 import pytest
 
 from feeds.config import Config, Settings
@@ -156,9 +156,9 @@ def test_a_stalled_hub_times_out(hub: Hub) -> None:
 
 def test_a_given_client_is_used_and_left_open(hub: Hub) -> None:
     async def run() -> tuple[list[str], bool]:
-        async with httpx.AsyncClient(headers={"User-Agent": "shared-client"}) as client:
+        async with aiohttp.ClientSession(headers={"User-Agent": "shared-client"}) as client:
             problems = await ping_hub(hub.url, TOPICS[:1], client=client)
-            return problems, client.is_closed
+            return problems, client.closed
 
     problems, closed = asyncio.run(run())
     assert (problems, closed) == ([], False)

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from pathlib import PurePosixPath
 from typing import TYPE_CHECKING
 
-import httpx
+import aiohttp
 
 from feeds.fetch.fetcher import user_agent
 
@@ -28,7 +28,7 @@ async def ping_hub(
     hub_url: str,
     topic_urls: list[str],
     *,
-    client: httpx.AsyncClient | None = None,
+    client: aiohttp.ClientSession | None = None,
     timeout: float = 10,
     home_page: str | None = None,
 ) -> list[str]:
@@ -42,33 +42,38 @@ async def ping_hub(
     if client is not None:
         return await ping_all(client, hub_url, topics, timeout)
     headers = {"User-Agent": user_agent(home_page)}
-    async with httpx.AsyncClient(headers=headers, follow_redirects=False) as own:
+    async with aiohttp.ClientSession(headers=headers) as own:
         return await ping_all(own, hub_url, topics, timeout)
 
 
 async def ping_all(
-    client: httpx.AsyncClient, hub_url: str, topics: list[str], timeout: float
+    client: aiohttp.ClientSession, hub_url: str, topics: list[str], timeout: float
 ) -> list[str]:
     answers = await asyncio.gather(*(ping_one(client, hub_url, t, timeout) for t in topics))
     return [problem for problem in answers if problem is not None]
 
 
 async def ping_one(
-    client: httpx.AsyncClient, hub_url: str, topic: str, timeout: float
+    client: aiohttp.ClientSession, hub_url: str, topic: str, timeout: float
 ) -> str | None:
     """One ping; a problem naming the topic and the hub, or None."""
     form = {"hub.mode": "publish", "hub.url": topic}
     try:
-        response = await client.post(hub_url, data=form, timeout=timeout)
-    except httpx.TimeoutException:
+        async with client.post(
+            hub_url,
+            data=form,
+            allow_redirects=False,
+            timeout=aiohttp.ClientTimeout(total=timeout),
+        ) as response:
+            if 200 <= response.status < 300:
+                return None
+            answer = f"HTTP {response.status} {response.reason or ''}".strip()
+            detail = (await response.text(errors="replace")).strip()[:200]
+    except TimeoutError:
         return f"WebSub ping for {topic}: hub {hub_url} did not answer within {timeout:g} s"
-    except (httpx.HTTPError, httpx.InvalidURL) as error:
+    except (aiohttp.ClientError, ValueError) as error:  # ValueError: a URL it cannot use
         reason = str(error) or type(error).__name__
         return f"WebSub ping for {topic}: cannot reach hub {hub_url}: {reason}"
-    if response.is_success:
-        return None
-    answer = f"HTTP {response.status_code} {response.reason_phrase}".strip()
-    detail = response.text.strip()[:200]
     return f"WebSub ping for {topic}: hub {hub_url} answered {answer}" + (
         f": {detail}" if detail else ""
     )
