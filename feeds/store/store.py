@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, TypeVar
 
-from sqlalchemy import create_engine, delete, event, func, insert, select, update
+from sqlalchemy import bindparam, create_engine, delete, event, func, insert, select, update
 from sqlalchemy.engine import Engine, Row, make_url
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
@@ -46,6 +46,24 @@ MAX_GUID_BYTES = 2000
 IN_LIST_CHUNK = 20_000
 
 T = TypeVar("T")
+
+# The statements saving a fetch runs for every source, built once. Their id lists are
+# "expanding" parameters: SQLAlchemy then neither rebuilds the statement nor coerces each id
+# on every call (a third of saving's own CPU time, measured on 250 sources x 50 items).
+IDS = bindparam("ids", expanding=True)
+KNOWN_ARTICLES = select(ArticleRow.id, ArticleRow.source_id, ArticleRow.fingerprint).where(
+    ArticleRow.id.in_(IDS)
+)
+KNOWN_TOMBSTONES = select(TombstoneRow).where(TombstoneRow.id.in_(IDS))
+KNOWN_LINKS = select(ArticleSourceRow.article_id).where(
+    ArticleSourceRow.source_id == bindparam("source_id"), ArticleSourceRow.article_id.in_(IDS)
+)
+KNOWN_GUIDS = select(ArticleSourceRow.guid, ArticleSourceRow.article_id).where(
+    ArticleSourceRow.source_id == bindparam("source_id"),
+    ArticleSourceRow.guid.in_(bindparam("guids", expanding=True)),
+)
+CHANGED_ARTICLES = select(ArticleRow).where(ArticleRow.id.in_(IDS))
+MARK_SEEN = update(ArticleRow).where(ArticleRow.id.in_(IDS)).values(last_seen_at=bindparam("now"))
 
 
 @dataclass(slots=True)
@@ -423,15 +441,9 @@ class Store:
         ids = [article.id for article in articles]
         # Only what deciding needs: most stored articles come back unchanged, and loading
         # their bodies to learn that costs more than everything else here.
-        known = {row.id: row for row in session.execute(
-            select(ArticleRow.id, ArticleRow.source_id, ArticleRow.fingerprint)
-            .where(ArticleRow.id.in_(ids)))}  # fmt: skip
-        tombstones = {row.id: row for row in session.scalars(
-            select(TombstoneRow).where(TombstoneRow.id.in_(ids)))}  # fmt: skip
-        links = set(session.scalars(
-            select(ArticleSourceRow.article_id).where(
-                ArticleSourceRow.source_id == source_id, ArticleSourceRow.article_id.in_(ids))
-        ))  # fmt: skip
+        known = {row.id: row for row in session.execute(KNOWN_ARTICLES, {"ids": ids})}
+        tombstones = {row.id: row for row in session.scalars(KNOWN_TOMBSTONES, {"ids": ids})}
+        links = set(session.scalars(KNOWN_LINKS, {"source_id": source_id, "ids": ids}))
 
         new_rows: list[dict[str, Any]] = []
         changed: dict[str, Article] = {}
@@ -447,7 +459,7 @@ class Store:
                 counts.unchanged += 1  # unchanged, or a copy of a story another source owns
         if new_rows:
             session.execute(insert(ArticleRow.__table__), new_rows)
-        for row in session.scalars(select(ArticleRow).where(ArticleRow.id.in_(list(changed)))):
+        for row in session.scalars(CHANGED_ARTICLES, {"ids": list(changed)}) if changed else ():
             article = changed[row.id]
             # The source's own modification date when it moved on, else the moment we saw
             # the change: either way readers see a newer "updated".
@@ -457,9 +469,7 @@ class Store:
             update_row(row, article)
             row.updated_at = max(changed_at, row.date)
         if known:
-            session.execute(
-                update(ArticleRow).where(ArticleRow.id.in_(list(known))).values(last_seen_at=now)
-            )
+            session.execute(MARK_SEEN, {"ids": list(known), "now": now})
         new_links = [
             {"source_id": source_id, "article_id": article.id, "guid": article.guid}
             for article in articles
@@ -479,11 +489,7 @@ class Store:
         """An item whose link changed but whose guid did not keeps its first id."""
         guids = [article.guid for article in articles if article.guid]
         known = dict(
-            session.execute(
-                select(ArticleSourceRow.guid, ArticleSourceRow.article_id).where(
-                    ArticleSourceRow.source_id == source_id, ArticleSourceRow.guid.in_(guids)
-                )
-            ).all()
+            session.execute(KNOWN_GUIDS, {"source_id": source_id, "guids": guids}).all()
         ) if guids else {}  # fmt: skip
         unique: dict[str, Article] = {}
         for article in articles:
