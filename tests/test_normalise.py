@@ -125,6 +125,22 @@ def test_text_of_html_and_summary_cut_at_a_word() -> None:
     assert text.startswith(short[:-1]) and text[len(short) - 1] == " "
 
 
+HEAD_ONLY = "<!DOCTYPE html><html><head><meta charset=utf-8><title>Judul</title></head></html>"
+
+
+@pytest.mark.parametrize("page", [HEAD_ONLY, HEAD_ONLY.replace("</head></html>", "x" * 3000)])
+def test_a_whole_page_without_a_body_is_no_text_not_a_crash(page: str) -> None:
+    """lxml asserts that a page has a <body>: a head-only page (or a long one cut to its first
+    2 KB for a summary) used to fail the whole source with an internal error."""
+    assert html_to_text(HEAD_ONLY) == "" and clean_html(HEAD_ONLY, base_url=None) == ""
+    assert html_to_text(page).startswith(html_to_text(page, enough=500))
+    article = normalise_entry(
+        entry(link="/a", title="Judul", summary_html=page, content_html=page),
+        source_id="s", timezone=ZoneInfo("Asia/Jakarta"), fetched_at=FETCHED,
+    )  # fmt: skip
+    assert article is not None and article.title == "Judul"
+
+
 def entry(**fields: object) -> RawEntry:
     values = {"base_url": "https://www.kabarsulsel.example/feed/"}
     values.update(fields)

@@ -97,6 +97,10 @@ def parse_fragment(fragment: str) -> lxml.html.HtmlElement | None:
         return lxml.html.fragment_fromstring(fragment, create_parent="div")
     except (etree.ParserError, ValueError):
         return None
+    except AssertionError:
+        # lxml asserts the page has one <body>: a whole page with only a <head> (or the first
+        # 2 KB of a long page, cut for a summary) has none, so no visible text either.
+        return None
 
 
 def reveal_lazy_images(root: lxml.html.HtmlElement) -> None:
