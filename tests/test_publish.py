@@ -7,8 +7,9 @@ from pathlib import Path
 import pytest
 
 from feeds.config.model import Match, Output, Source
-from feeds.publish.atomic import write_if_changed
+from feeds.publish.atomic import StagedFiles, write_if_changed
 from feeds.publish.select import select_articles
+from feeds.publish.writer import hex_escape_plain_text
 from feeds.store import StoredArticle
 from feeds.store.schema import ArticleRow
 
@@ -99,3 +100,41 @@ def test_a_failed_write_keeps_the_old_file(tmp_path: Path, monkeypatch: pytest.M
         write_if_changed(path, b"new")
     assert path.read_bytes() == b"old"
     assert [p.name for p in tmp_path.iterdir()] == ["berita-terkini.rss"]
+
+
+def test_staged_files_left_without_commit_leave_no_trace(tmp_path: Path) -> None:
+    """An error while rendering the next document: the ones staged so far are removed and
+    the published files stay as they were."""
+    old = tmp_path / "berita-terkini.rss"
+    old.write_bytes(b"old")
+    with pytest.raises(RuntimeError), StagedFiles() as staged:
+        staged.add(old, b"new")
+        staged.add(tmp_path / "berita-terkini.atom", b"<feed/>")
+        raise RuntimeError("rendering failed")
+    assert old.read_bytes() == b"old"
+    assert [p.name for p in tmp_path.iterdir()] == ["berita-terkini.rss"]
+
+
+def test_a_failed_stage_renames_nothing(tmp_path: Path) -> None:
+    first = tmp_path / "berita-terkini.rss"
+    first.write_bytes(b"old")
+    (tmp_path / "not-a-folder").write_bytes(b"")
+    unwritable = tmp_path / "not-a-folder" / "kanal.json"
+    with pytest.raises(OSError) as error, StagedFiles() as staged:
+        staged.add(first, b"new")
+        staged.add(unwritable, b"{}")
+        staged.commit()
+    assert error.value.filename == str(unwritable)
+    assert first.read_bytes() == b"old"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["berita-terkini.rss", "not-a-folder"]
+
+
+def test_plain_text_gets_hexadecimal_references_and_markup_stays() -> None:
+    document = (
+        b"<title>AT&amp;T &lt;3</title><title>Harga beras</title>"
+        b"<description>&lt;p&gt;AT&amp;T&lt;/p&gt;</description><category>A&amp;B</category>"
+    )
+    assert hex_escape_plain_text(document) == (
+        b"<title>AT&#x26;T &#x3C;3</title><title>Harga beras</title>"
+        b"<description>&lt;p&gt;AT&amp;T&lt;/p&gt;</description><category>A&#x26;B</category>"
+    )

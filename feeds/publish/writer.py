@@ -8,8 +8,10 @@ browser shows them as a page (see stylesheet.py).
 import html
 import re
 from datetime import datetime
+from typing import Any
 
 from feedgen.feed import FeedGenerator
+from sqlalchemy.engine import Row
 
 from feeds import __version__
 from feeds.config import Output, Settings
@@ -17,7 +19,6 @@ from feeds.publish.hub import HubLinkExtension
 from feeds.publish.media import MediaImageEntryExtension, MediaImageExtension
 from feeds.publish.stylesheet import with_stylesheet
 from feeds.store import StoredArticle
-from feeds.store.schema import ArticleRow
 
 
 def render_feeds(output: Output, items: list[StoredArticle], settings: Settings,
@@ -99,7 +100,7 @@ def add_entry(feed: FeedGenerator, item: StoredArticle) -> None:
         entry.category(term=category)
 
 
-def content_html(row: ArticleRow) -> str:
+def content_html(row: Row[Any]) -> str:
     """The article body as HTML; a paragraph of its summary (or title) when it has none. The
     JSON Feed uses it too, so every format carries the same body."""
     return row.content_html or f"<p>{html.escape(row.summary or row.title)}</p>"
@@ -118,8 +119,9 @@ def add_image(entry, url: str, kind: str | None, length: int | None) -> None:  #
 
 # RSS says nothing about whether these hold text or HTML; the RSS Best Practices Profile (and the
 # W3C validator) ask for "&" and "<" in plain text as hexadecimal references, so a reader can
-# tell "AT&T <3" from markup. The parsed text is identical either way.
-PLAIN_TEXT_ELEMENTS = re.compile(rb"(<(title|category|dc:creator)>)([^<]*)(</\2>)")
+# tell "AT&T <3" from markup. The parsed text is identical either way. Only texts holding an
+# "&" (as every escape starts) are matched: most titles have none, and skip the call.
+PLAIN_TEXT_ELEMENTS = re.compile(rb"(<(title|category|dc:creator)>)([^<&]*&[^<]*)(</\2>)")
 
 
 def hex_escape_plain_text(document: bytes) -> bytes:
