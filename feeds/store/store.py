@@ -6,12 +6,14 @@ primary keys refuse a second copy of an article, and the losing transaction is r
 re-reading what the winner stored (see `Store._retrying`).
 """
 
+from __future__ import annotations
+
 import logging
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlalchemy import bindparam, create_engine, delete, event, func, insert, select, update
 from sqlalchemy.engine import Engine, Row, make_url
@@ -20,7 +22,6 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from feeds.fetch import Validators
 from feeds.logs import log
-from feeds.normalise.article import Article
 from feeds.store.schema import (
     ArticleRow,
     ArticleSourceRow,
@@ -29,6 +30,9 @@ from feeds.store.schema import (
     TombstoneRow,
 )
 from feeds.store.version import SchemaError, ensure_schema
+
+if TYPE_CHECKING:  # annotations only: a quiet run (every source 304) never normalises
+    from feeds.normalise.article import Article
 
 __all__ = ["SaveCounts", "SchemaError", "Store", "StoredArticle", "open_engine"]
 
@@ -290,12 +294,12 @@ class Store:
     ) -> None:
         self.save_not_modified_many([NotModified(source_id, url, validators, fetched_at)])
 
-    def save_not_modified_many(self, answers: list["NotModified"]) -> None:
+    def save_not_modified_many(self, answers: list[NotModified]) -> None:
         """Record 304s, all in one transaction: a quiet run's 250 answers cost one commit."""
         if answers:
             self._retrying(None, lambda: self._save_not_modified_once(answers))
 
-    def _save_not_modified_once(self, answers: list["NotModified"]) -> None:
+    def _save_not_modified_once(self, answers: list[NotModified]) -> None:
         with self.session() as session, session.begin():
             # Every row in one query: _source_row's session.get then finds each in the
             # session instead of asking the database 250 times.
@@ -305,7 +309,7 @@ class Store:
             for answer in answers:
                 self._mark_not_modified(session, answer)
 
-    def _mark_not_modified(self, session: Session, answer: "NotModified") -> None:
+    def _mark_not_modified(self, session: Session, answer: NotModified) -> None:
         row = self._source_row(session, answer.source_id, answer.url)
         fetched_at = answer.fetched_at
         listed_since = row.listed_at or row.last_success_at
