@@ -22,7 +22,7 @@ from tests.conftest import (
     feed_problems,
     serve_fixture,
 )
-from tests.server import Route
+from tests.server import FixtureServer, Route
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 
@@ -405,6 +405,34 @@ def test_compressed_responses_are_decoded(server, workspace: Workspace, feeds, e
     result = feeds("run")
     assert "4 new" in result.out
     assert "br" in server.requests[0].headers["Accept-Encoding"]
+
+
+def test_a_configured_authorization_wins_over_url_credentials_and_stays_home(
+    server, workspace: Workspace, feeds
+):
+    """The header goes to the source's own site, never to another origin it redirects to;
+    with both a header and user:pass@ in the URL, the header is what is sent."""
+    elsewhere = FixtureServer().start()
+    try:
+        serve_fixture(elsewhere, "rss20.xml", "/moved.xml")
+        server.routes["/feed.xml"] = Route(
+            status=302, headers={"Location": elsewhere.url("/moved.xml")}
+        )
+        serve_fixture(server, "rss20.xml", "/direct.xml")
+        with_password = server.url("/direct.xml").replace("http://", "http://redaksi:sandi@")
+        workspace.write_config([
+            source("redirected", server.url("/feed.xml"),
+                   headers={"Authorization": "Bearer rahasia", "Cookie": "sesi=1"}),
+            source("both", with_password, headers={"Authorization": "Bearer rahasia"}),
+        ])  # fmt: skip
+        assert "2 sources, 2 ok" in feeds("run").out
+        first_hop = server.hits("/feed.xml")[0].headers
+        assert first_hop["Authorization"] == "Bearer rahasia" and first_hop["Cookie"] == "sesi=1"
+        second_hop = elsewhere.hits("/moved.xml")[0].headers
+        assert "Authorization" not in second_hop and "Cookie" not in second_hop
+        assert server.hits("/direct.xml")[0].headers["Authorization"] == "Bearer rahasia"
+    finally:
+        elsewhere.stop()
 
 
 def test_json_logs_put_the_source_first(server, workspace: Workspace, capsys):

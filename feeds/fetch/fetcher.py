@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import formatdate, parsedate_to_datetime
 from pathlib import Path
-from urllib.parse import unquote, urljoin, urlsplit
+from urllib.parse import unquote, urljoin, urlsplit, urlunsplit
 
 import aiohttp
 import brotli
@@ -190,6 +190,10 @@ class Fetcher:
         for _hop in range(self.limits.max_redirects + 1):
             if not (allow_private or self.limits.allow_private):
                 await self._check_address(current)  # the first URL and every redirect
+            if origin(current) != origin(url):
+                # The operator's credentials are for the source's own site, never another
+                # one it redirects to (browsers and httpx drop them the same way).
+                request_headers = without_credentials(request_headers)
             async with self._slot(current):
                 result = await self._get_once(current, request_headers)
             if isinstance(result, FetchResult):
@@ -244,8 +248,13 @@ class Fetcher:
 
     async def _get_once(self, url: str, headers: dict[str, str]) -> FetchResult | tuple[int, str]:
         """One request: a result, or (status, next URL) for a redirect."""
+        target = url
+        if "authorization" in (name.lower() for name in headers):
+            target = without_userinfo(url)  # a configured header wins over a user:pass@ URL
         try:
-            async with self._session().get(url, headers=headers, allow_redirects=False) as response:
+            async with self._session().get(
+                target, headers=headers, allow_redirects=False
+            ) as response:
                 if response.status in REDIRECTS and "location" in response.headers:
                     return response.status, urljoin(url, response.headers["location"])
                 if response.status == 304:
@@ -292,6 +301,27 @@ class Fetcher:
             raise FetchError(f"invalid HTTP response: {error.message}") from None
         except (aiohttp.ClientError, ValueError) as error:  # ValueError: a URL yarl refuses
             raise FetchError(f"{type(error).__name__}: {error}") from None
+
+
+CREDENTIAL_HEADERS = frozenset({"authorization", "cookie", "proxy-authorization"})
+
+
+def origin(url: str) -> tuple[str, str | None, int | None]:
+    parts = urlsplit(url)
+    return parts.scheme.lower(), parts.hostname, parts.port
+
+
+def without_credentials(headers: dict[str, str]) -> dict[str, str]:
+    return {
+        name: value for name, value in headers.items() if name.lower() not in CREDENTIAL_HEADERS
+    }
+
+
+def without_userinfo(url: str) -> str:
+    parts = urlsplit(url)
+    if "@" not in parts.netloc:
+        return url
+    return urlunsplit(parts._replace(netloc=parts.netloc.rsplit("@", 1)[1]))
 
 
 class _Slot:
