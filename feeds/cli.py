@@ -6,6 +6,7 @@ run held the state lock for longer than --wait.
 """
 
 import argparse
+import gc
 import json
 import os
 import sys
@@ -177,6 +178,9 @@ def command_run(args: argparse.Namespace) -> int:
     from feeds.store import Store
     from feeds.store.store import SchemaError
 
+    # What start-up made (modules, settings) lives as long as the run: frozen, it is no longer
+    # walked by every full garbage collection (~50 ms each, measured while publishing).
+    gc.freeze()
     width = max((len(source.id) for source in settings.sources), default=10)
     progress = Progress(len(settings.enabled_sources(args.only)))
 
