@@ -10,6 +10,7 @@ import os
 import types
 import typing
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -67,7 +68,12 @@ class Settings:
         return [s for s in self.sources if s.enabled and (not only or s.id in only)]
 
     def source(self, source_id: str) -> Source | None:
-        return next((s for s in self.sources if s.id == source_id), None)
+        return self._sources_by_id.get(source_id)
+
+    @cached_property
+    def _sources_by_id(self) -> dict[str, Source]:
+        """Publishing looks a source up for every item it writes: not a scan each time."""
+        return {source.id: source for source in self.sources}
 
     def timezone_for(self, source: Source) -> str:
         return source.timezone or self.config.defaults.timezone
