@@ -97,9 +97,11 @@ def publish_all(settings: Settings, store: Store, *, now: datetime) -> list[Publ
     for name, was_written in written.items():
         record(owners[name], name, was_written)
     # Only once the files are out: a failed publish leaves the stored build dates as they were.
-    for (output, fingerprint, changed), stream in zip(states, streams, strict=True):
-        if changed:
-            store.save_output_state(output.slug, fingerprint, stream.built_at)
+    store.save_output_states([
+        (output.slug, fingerprint, stream.built_at)
+        for (output, fingerprint, changed), stream in zip(states, streams, strict=True)
+        if changed
+    ])  # fmt: skip
     return reports
 
 

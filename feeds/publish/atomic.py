@@ -8,11 +8,9 @@ answering 304.
 
 import os
 import tempfile
+import threading
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
-
-# One thread writes while the caller renders; a second lets two files' flushes overlap.
-STAGING_THREADS = 2
 
 
 def write_all_if_changed(files: dict[Path, bytes]) -> dict[Path, bool]:
@@ -36,8 +34,11 @@ class StagedFiles:
     removes every temporary file."""
 
     def __init__(self) -> None:
-        self._pool = ThreadPoolExecutor(max_workers=STAGING_THREADS, thread_name_prefix="stage")
+        # One thread, so files are staged in the order added and the first failure (a full
+        # disk) stops the rest: nothing more is written for a publish that is lost anyway.
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="stage")
         self._staging: dict[Path, Future[str | None]] = {}
+        self._failed = threading.Event()
         self._committed = False
 
     def __enter__(self) -> "StagedFiles":
@@ -52,7 +53,16 @@ class StagedFiles:
 
     def add(self, path: Path, data: bytes) -> None:
         """Stage `data` for `path` unless `path` already holds exactly those bytes."""
-        self._staging[path] = self._pool.submit(stage_if_changed, path, data)
+        self._staging[path] = self._pool.submit(self._stage, path, data)
+
+    def _stage(self, path: Path, data: bytes) -> str | None:
+        if self._failed.is_set():
+            return None  # an earlier file failed: commit() raises its error
+        try:
+            return stage_if_changed(path, data)
+        except BaseException:
+            self._failed.set()
+            raise
 
     def commit(self) -> dict[Path, bool]:
         """Rename every staged file over its path, in the order added, once all are staged;

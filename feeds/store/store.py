@@ -577,12 +577,16 @@ class Store:
         with self.session() as session:
             return {row.slug: row for row in session.scalars(select(OutputRow))}
 
-    def save_output_state(self, slug: str, fingerprint: str, built_at: datetime) -> None:
+    def save_output_states(self, states: list[tuple[str, str, datetime]]) -> None:
+        """(slug, fingerprint, built_at) of each output a publish changed, in one transaction."""
+
         def transaction() -> None:
             with self.session() as session, session.begin():
-                session.merge(OutputRow(slug=slug, fingerprint=fingerprint, built_at=built_at))
+                for slug, fingerprint, built_at in states:
+                    session.merge(OutputRow(slug=slug, fingerprint=fingerprint, built_at=built_at))
 
-        self._retrying(None, transaction)  # two hosts may publish at once
+        if states:
+            self._retrying(None, transaction)  # two hosts may publish at once
 
 
 def touch_listed(
