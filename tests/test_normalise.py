@@ -141,6 +141,20 @@ def test_a_whole_page_without_a_body_is_no_text_not_a_crash(page: str) -> None:
     assert article is not None and article.title == "Judul"
 
 
+@pytest.mark.parametrize(
+    ("fragment", "text"),
+    [("<p>a&#1;b</p>", "ab"), ("a&#x1F;b", "ab"), ("<p>&#0;&#xD800;&#99999999;</p>", ""),
+     ("<p>&#65;&#x20AC;&#128512;</p>", "A€😀"), ("AT&#38;T", "AT&T")],
+)  # fmt: skip
+def test_references_to_characters_xml_forbids_are_dropped(fragment: str, text: str) -> None:
+    """ "&#1;" inside a paragraph was decoded by the parser, then lxml refused to set any text
+    holding it: html_to_text raised and the whole source failed. Valid references stay."""
+    assert html_to_text(fragment) == text
+    cleaned = clean_html(fragment, base_url=None)
+    assert html_to_text(cleaned) == text
+    assert all(ord(c) >= 0x20 and not 0xD800 <= ord(c) <= 0xDFFF for c in cleaned)
+
+
 def entry(**fields: object) -> RawEntry:
     values = {"base_url": "https://www.kabarsulsel.example/feed/"}
     values.update(fields)
