@@ -8,6 +8,7 @@ import threading
 import time
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import feedparser
@@ -433,6 +434,45 @@ def test_a_configured_authorization_wins_over_url_credentials_and_stays_home(
         assert server.hits("/direct.xml")[0].headers["Authorization"] == "Bearer rahasia"
     finally:
         elsewhere.stop()
+
+
+def test_sources_go_through_the_proxy_the_environment_names(
+    server, workspace: Workspace, feeds, monkeypatch: pytest.MonkeyPatch
+):
+    """HTTP_PROXY is honoured (a forward proxy on loopback gets the absolute URL) and
+    NO_PROXY lets a host be fetched directly."""
+    feed = (FEED_FIXTURES / "rss20.xml").read_bytes()
+    seen: list[str] = []
+
+    class Proxy(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            seen.append(self.path)  # a proxy is asked for the whole URL
+            self.send_response(200)
+            self.send_header("Content-Type", "application/rss+xml")
+            self.send_header("Content-Length", str(len(feed)))
+            self.end_headers()
+            self.wfile.write(feed)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    proxy = ThreadingHTTPServer(("127.0.0.1", 0), Proxy)
+    threading.Thread(target=proxy.serve_forever, daemon=True).start()
+    try:
+        serve_fixture(server, "rss20.xml", "/feed.xml")
+        workspace.write_config([source("proxied", server.url("/feed.xml"))])
+        monkeypatch.setenv("HTTP_PROXY", f"http://127.0.0.1:{proxy.server_address[1]}")
+        monkeypatch.delenv("NO_PROXY", raising=False)
+        monkeypatch.delenv("no_proxy", raising=False)
+        assert "4 new" in feeds("run").out
+        assert seen == [server.url("/feed.xml")] and not server.hits("/feed.xml")
+
+        monkeypatch.setenv("NO_PROXY", "127.0.0.1")
+        feeds("run")
+        assert len(seen) == 1 and len(server.hits("/feed.xml")) == 1
+    finally:
+        proxy.shutdown()
+        proxy.server_close()
 
 
 def test_json_logs_put_the_source_first(server, workspace: Workspace, capsys):

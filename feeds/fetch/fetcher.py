@@ -8,6 +8,7 @@ so neither a huge body nor a gzip bomb can exhaust memory.
 import asyncio
 import os
 import re
+import urllib.request
 import zlib
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -109,6 +110,9 @@ class Fetcher:
             "Accept-Encoding": ACCEPT_ENCODING,
         }
         self._client: aiohttp.ClientSession | None = None
+        # HTTP(S)_PROXY and NO_PROXY, read once: aiohttp's trust_env reads them (and ~/.netrc)
+        # again for every request, in two trips to a thread.
+        self._proxies = urllib.request.getproxies_environment()
         self._all = asyncio.Semaphore(limits.concurrency)
         self._hosts: dict[str, asyncio.Semaphore] = {}
         self._robots: dict[str, asyncio.Task[RobotsRules]] = {}
@@ -133,7 +137,6 @@ class Fetcher:
                 # Cookies set on a redirect are sent on its next hop; "unsafe" keeps them for
                 # hosts given as IP addresses too.
                 cookie_jar=aiohttp.CookieJar(unsafe=True),
-                trust_env=True,  # HTTP(S)_PROXY and NO_PROXY, as operators expect
                 max_line_size=MAX_HEADER_BYTES,
                 max_field_size=MAX_HEADER_BYTES,
             )
@@ -246,6 +249,13 @@ class Fetcher:
             self._hosts[host] = asyncio.Semaphore(self.limits.per_host)
         return _Slot(self._all, self._hosts[host])
 
+    def _proxy_for(self, url: str) -> str | None:
+        parts = urlsplit(url)
+        proxy = self._proxies.get(parts.scheme)
+        if proxy and urllib.request.proxy_bypass_environment(parts.netloc, self._proxies):
+            return None
+        return proxy
+
     async def _get_once(self, url: str, headers: dict[str, str]) -> FetchResult | tuple[int, str]:
         """One request: a result, or (status, next URL) for a redirect."""
         target = url
@@ -253,7 +263,7 @@ class Fetcher:
             target = without_userinfo(url)  # a configured header wins over a user:pass@ URL
         try:
             async with self._session().get(
-                target, headers=headers, allow_redirects=False
+                target, headers=headers, allow_redirects=False, proxy=self._proxy_for(url)
             ) as response:
                 if response.status in REDIRECTS and "location" in response.headers:
                     return response.status, urljoin(url, response.headers["location"])
