@@ -468,6 +468,8 @@ def test_sources_go_through_the_proxy_the_environment_names(
         assert seen == [server.url("/feed.xml")] and not server.hits("/feed.xml")
 
         monkeypatch.setenv("NO_PROXY", "127.0.0.1")
+        with_password = server.url("/feed.xml").replace("http://", "http://redaksi:sandi@")
+        workspace.write_config([source("proxied", with_password)])  # user:pass@ too
         feeds("run")
         assert len(seen) == 1 and len(server.hits("/feed.xml")) == 1
     finally:

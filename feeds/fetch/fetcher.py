@@ -252,7 +252,10 @@ class Fetcher:
     def _proxy_for(self, url: str) -> str | None:
         parts = urlsplit(url)
         proxy = self._proxies.get(parts.scheme)
-        if proxy and urllib.request.proxy_bypass_environment(parts.netloc, self._proxies):
+        host = parts.hostname or ""
+        if parts.port and ":" not in host:  # NO_PROXY may name "host:port" too
+            host = f"{host}:{parts.port}"
+        if proxy and urllib.request.proxy_bypass_environment(host, self._proxies):
             return None
         return proxy
 
