@@ -252,10 +252,12 @@ class Fetcher:
     def _proxy_for(self, url: str) -> str | None:
         parts = urlsplit(url)
         proxy = self._proxies.get(parts.scheme)
+        if proxy is None:
+            return None
         host = parts.hostname or ""
         if parts.port and ":" not in host:  # NO_PROXY may name "host:port" too
             host = f"{host}:{parts.port}"
-        if proxy and urllib.request.proxy_bypass_environment(host, self._proxies):
+        if urllib.request.proxy_bypass_environment(host, self._proxies):
             return None
         return proxy
 
@@ -364,14 +366,33 @@ async def read_capped(response: aiohttp.ClientResponse, max_bytes: int) -> bytes
     if encoding == "br":
         return await read_brotli(response, max_bytes)
     # identity, or a name no decoder knows ("UTF-8" is seen): the bytes as they came
-    chunks: list[bytes] = []
-    size = 0
+    body = CappedBody(max_bytes)
     async for chunk in response.content.iter_any():
-        size += len(chunk)
-        if size > max_bytes:
-            raise FetchError(too_large(max_bytes))
-        chunks.append(chunk)
-    return b"".join(chunks)
+        body.add(chunk)
+    return body.value()
+
+
+class CappedBody:
+    """A body collected piece by piece, refused as soon as it passes the cap."""
+
+    def __init__(self, max_bytes: int):
+        self.max_bytes = max_bytes
+        self._chunks: list[bytes] = []
+        self._size = 0
+
+    def room(self) -> int:
+        """How much a decoder may yield next: what is left under the cap, plus one byte to
+        notice the overflow."""
+        return self.max_bytes - self._size + 1
+
+    def add(self, chunk: bytes) -> None:
+        self._size += len(chunk)
+        if self._size > self.max_bytes:
+            raise FetchError(too_large(self.max_bytes))
+        self._chunks.append(chunk)
+
+    def value(self) -> bytes:
+        return b"".join(self._chunks)
 
 
 # gzip: header required; deflate: a zlib stream (47 also accepts gzip), raw deflate if not.
@@ -386,50 +407,42 @@ async def read_inflated(response: aiohttp.ClientResponse, max_bytes: int, wbits:
     over 2 GB). Here each step yields at most what is left under the cap, plus one byte to
     notice the overflow."""
     inflater = zlib.decompressobj(wbits)
-    chunks: list[bytes] = []
-    size = 0
+    body = CappedBody(max_bytes)
     first = True
     async for raw in response.content.iter_any():
         data = raw
         while data:
             try:
-                chunk = inflater.decompress(data, max_bytes - size + 1)
+                chunk = inflater.decompress(data, body.room())
             except zlib.error as error:
                 if not (first and wbits == INFLATE_WBITS["deflate"]):
                     raise FetchError(f"response body could not be decompressed: {error}") from None
                 inflater, wbits = zlib.decompressobj(-15), -15  # "deflate" sent as raw deflate
                 continue
             first = False
-            size += len(chunk)
-            if size > max_bytes:
-                raise FetchError(too_large(max_bytes))
-            chunks.append(chunk)
+            body.add(chunk)
             data = inflater.unconsumed_tail
             if inflater.eof:
                 break
-    return b"".join(chunks)
+    return body.value()
 
 
 async def read_brotli(response: aiohttp.ClientResponse, max_bytes: int) -> bytes:
     """Brotli, capped the same way: the decompressor's output is limited at each step."""
     decompressor = brotli.Decompressor()
-    chunks: list[bytes] = []
-    size = 0
+    body = CappedBody(max_bytes)
     async for raw in response.content.iter_any():
         data = raw
         while True:
             try:
-                chunk = decompressor.process(data, output_buffer_limit=max_bytes - size + 1)
+                chunk = decompressor.process(data, output_buffer_limit=body.room())
             except brotli.error as error:
                 raise FetchError(f"response body could not be decompressed: {error}") from None
             data = b""  # what is left of the input stays inside the decompressor
-            size += len(chunk)
-            if size > max_bytes:
-                raise FetchError(too_large(max_bytes))
-            chunks.append(chunk)
+            body.add(chunk)
             if not chunk or decompressor.can_accept_more_data():
                 break
-    return b"".join(chunks)
+    return body.value()
 
 
 def too_large(max_bytes: int) -> str:

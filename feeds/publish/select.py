@@ -85,11 +85,6 @@ def has_keyword(article: StoredArticle, keywords: tuple[re.Pattern[str], ...]) -
     return any(pattern.search(text) for pattern in keywords)
 
 
-_patterns: dict[str, re.Pattern[str]] = {}
-
-
 def keyword_pattern(keyword: str) -> re.Pattern[str]:
     """Whole words, any case: "banjir" matches "Banjir rob" but not "kebanjiran"."""
-    if keyword not in _patterns:
-        _patterns[keyword] = re.compile(rf"(?<!\w){re.escape(keyword)}(?!\w)", re.IGNORECASE)
-    return _patterns[keyword]
+    return re.compile(rf"(?<!\w){re.escape(keyword)}(?!\w)", re.IGNORECASE)

@@ -68,6 +68,11 @@ KNOWN_GUIDS = select(ArticleSourceRow.guid, ArticleSourceRow.article_id).where(
 )
 CHANGED_ARTICLES = select(ArticleRow).where(ArticleRow.id.in_(IDS))
 MARK_SEEN = update(ArticleRow).where(ArticleRow.id.in_(IDS)).values(last_seen_at=bindparam("now"))
+CARRIERS = (
+    select(ArticleSourceRow.article_id, ArticleSourceRow.source_id)
+    .where(ArticleSourceRow.article_id.in_(IDS))
+    .order_by(ArticleSourceRow.source_id)
+)
 SOURCE_STATES = select(
     SourceRow.id, SourceRow.url, SourceRow.etag, SourceRow.last_modified, SourceRow.listed_at,
     SourceRow.last_success_at,
@@ -211,17 +216,12 @@ class Store:
 
     def all_validators(self, urls: dict[str, str]) -> dict[str, Validators]:
         """validators_for every source in `urls` (id -> URL) with one query, for a run."""
-        query = select(SourceRow.id, SourceRow.url, SourceRow.etag, SourceRow.last_modified)
         with self.session() as session:
-            rows = [
-                row
-                for chunk in chunks(list(urls))
-                for row in session.execute(query.where(SourceRow.id.in_(chunk)))
-            ]
+            states = source_states(session, list(urls))
         return {
-            row.id: Validators(etag=row.etag, last_modified=row.last_modified)
-            for row in rows
-            if urls.get(row.id) == row.url
+            source_id: Validators(etag=row.etag, last_modified=row.last_modified)
+            for source_id, row in states.items()
+            if urls[source_id] == row.url
         }
 
     def save_fetch(
@@ -321,11 +321,7 @@ class Store:
         with self.session() as session, session.begin():
             # Read as plain rows and written with one executemany: ORM objects cost most of a
             # quiet run's saving (250 loaded, compared and flushed one by one).
-            known = {}
-            for chunk in chunks([answer.source_id for answer in answers]):
-                known.update(
-                    (row.id, row) for row in session.execute(SOURCE_STATES, {"ids": chunk})
-                )
+            known = source_states(session, [answer.source_id for answer in answers])
             updates = []
             for answer in answers:
                 row = known.get(answer.source_id)
@@ -550,7 +546,6 @@ class Store:
         Plain rows (SQLAlchemy Core), not ORM objects: publishing only reads them, and a
         thousand tracked objects cost more to build than the query takes."""
         articles = ArticleRow.__table__
-        carriers_query = select(ArticleSourceRow.article_id, ArticleSourceRow.source_id)
         query = select(articles).order_by(articles.c.date.desc(), articles.c.id)
         with self.engine.connect() as connection:
             offset = 0
@@ -560,9 +555,7 @@ class Store:
                     return
                 carriers: dict[str, list[str]] = {}
                 for article_id, source_id in connection.execute(
-                    carriers_query.where(
-                        ArticleSourceRow.article_id.in_([row.id for row in rows])
-                    ).order_by(ArticleSourceRow.source_id)
+                    CARRIERS, {"ids": [row.id for row in rows]}
                 ):
                     carriers.setdefault(article_id, []).append(source_id)
                 for row in rows:
@@ -587,6 +580,12 @@ class Store:
 
         if states:
             self._retrying(None, transaction)  # two hosts may publish at once
+
+
+def source_states(session: Session, ids: list[str]) -> dict[str, Row[Any]]:
+    """The sources' stored state (url, validators, listing dates) by id, as plain rows."""
+    rows = (row for chunk in chunks(ids) for row in session.execute(SOURCE_STATES, {"ids": chunk}))
+    return {row.id: row for row in rows}
 
 
 def touch_listed(
