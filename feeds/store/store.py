@@ -130,11 +130,13 @@ def open_engine(url: str) -> Engine:
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(connection, _record) -> None:  # type: ignore[no-untyped-def]
             cursor = connection.cursor()
+            # First, so that everything after it waits for another process's lock instead of
+            # failing at once: switching a new file to WAL needs the file to itself.
+            cursor.execute("PRAGMA busy_timeout=30000")
             # WAL: readers (feeds status, feeds serve) never block the writer, and a crash
             # mid-write leaves the last committed state.
             cursor.execute("PRAGMA journal_mode=WAL")
             cursor.execute("PRAGMA synchronous=NORMAL")
-            cursor.execute("PRAGMA busy_timeout=30000")
             cursor.execute("PRAGMA foreign_keys=ON")
             cursor.close()
 
