@@ -20,6 +20,7 @@ from functools import partial
 from typing import TYPE_CHECKING
 
 from feeds.config import Settings, Source
+from feeds.cores import usable_cores
 from feeds.extract import ExtractError
 from feeds.fetch import Fetcher, FetchError, FetchResult, Validators, user_agent
 from feeds.fetch.fetcher import Limits
@@ -141,8 +142,7 @@ class CPUPool:
     FROM_SOURCES = 8  # below this, starting worker processes costs more than it saves
 
     def __init__(self, sources: int):
-        cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else None
-        self.cores = cores or os.cpu_count() or 1
+        self.cores = usable_cores()
         self.wanted = sources >= self.FROM_SOURCES and self.cores > 1
         self._pool: ProcessPoolExecutor | None = None
 

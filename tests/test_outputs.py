@@ -19,6 +19,7 @@ import feedparser
 import pytest
 from lxml import etree, html
 
+from feeds import cores
 from tests.conftest import Workspace, feed_problems, serve_fixture
 from tests.server import FixtureServer, Route
 
@@ -403,3 +404,22 @@ def test_a_second_run_leaves_every_feed_untouched(output: Path, feeds: Callable)
     page_after = (output / "index.html").read_bytes()
     status = b'<section aria-labelledby="status">'
     assert page_after.split(status)[0] == page_before.split(status)[0]
+
+
+def test_feeds_rendered_on_two_cores_are_the_bytes_rendered_on_one(
+    server: FixtureServer, workspace: Workspace, feeds: Callable, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Publishing shares the outputs out between processes (feeds/cores.py): each output's
+    documents must be the ones a single process renders, under their own names."""
+    configure(server, workspace)
+    monkeypatch.setattr(cores, "usable_cores", lambda: 2)
+    assert feeds("run").code == 0
+    documents = [p for p in workspace.output.iterdir() if p.suffix in (".rss", ".atom", ".json")]
+    assert len(documents) == 6  # berita-terkini and sulsel: different items, different bytes
+    on_two = {p.name: p.read_bytes() for p in documents}
+    for path in documents:
+        path.unlink()  # rendered again on the next run, with the build dates stored
+
+    monkeypatch.setattr(cores, "usable_cores", lambda: 1)
+    assert feeds("run").code == 0
+    assert {name: (workspace.output / name).read_bytes() for name in on_two} == on_two

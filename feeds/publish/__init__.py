@@ -5,21 +5,26 @@ of sources and streams (sources.opml) and the stylesheet browsers apply to the f
 
 Every file is written atomically and only when its bytes change (atomic.StagedFiles),
 so an idle run leaves the feeds untouched and readers' conditional requests keep answering 304.
-Each document goes to a temporary file as soon as it is rendered (in a background thread,
-while the next one renders), and the renames come last, together: every temporary file is
-complete before the first rename, so a full disk leaves every published file as it was.
+The outputs to render are shared out between the cores (feeds/cores.py: forked helpers
+inherit the selected articles and send back documents). Each document goes to a temporary file
+as soon as it is here (in a background thread, while the next one renders), and the renames
+come last, together: every temporary file is complete before the first rename, so a full disk
+leaves every published file as it was.
 """
 
+import contextlib
 import hashlib
 import json
 import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 
 from feeds import __version__
 from feeds.config import MAIN_STREAM_SLUG, Output, Settings
+from feeds.cores import map_forked
 from feeds.publish.atomic import StagedFiles
 from feeds.publish.json_feed import render_json_feed
 from feeds.publish.opml import render_opml
@@ -67,28 +72,33 @@ def publish_all(settings: Settings, store: Store, *, now: datetime) -> list[Publ
         raise OutputError(f"output folder {folder} is not writable")
 
     owners: dict[str, PublishReport] = {}
-    streams: list[Stream] = []
-    reports: list[PublishReport] = []
-    states: list[tuple[Output, str, bool]] = []
     with StagedFiles() as staging:
         # The stylesheet first: no feed ever names a stylesheet that is not there yet.
         stage_all(staging, folder, {STYLESHEET_NAME: FEED_XSL})
         newest = SharedNewest(store.latest_articles())
         basis = settings_fingerprint(settings)
         published = store.output_states()
-        for output in settings.outputs:
-            stream, report, files, fingerprint, changed = render_output(
-                output, settings, published.get(output.slug), newest, basis, now=now
-            )
-            streams.append(stream)
-            reports.append(report)
-            states.append((output, fingerprint, changed))
-            stage_all(staging, folder, files)  # written to disk while the next one renders
-            owners.update(dict.fromkeys(files, report))
-
+        plans = [
+            plan_output(output, settings, published.get(output.slug), newest, basis, now=now)
+            for output in settings.outputs
+        ]
         newest.close()
+        # Rendering is most of publishing's work, and each output's is its own: the outputs
+        # to render are shared out between the cores.
+        # Each output's documents are staged (written out) as soon as they are rendered.
+        to_render = [plan for plan in plans if plan.render]
+        rendering = map_forked(
+            partial(render_documents, settings=settings), [plan.stream for plan in to_render],
+            cost=lambda stream: len(stream.items),
+        )  # fmt: skip
+        with contextlib.closing(rendering):
+            for index, documents in rendering:
+                stage_all(staging, folder, documents)
+                owners.update(dict.fromkeys(documents, to_render[index].report))
+
+        streams = [plan.stream for plan in plans]
         main = main_stream(streams)
-        main_report = reports[streams.index(main)]
+        main_report = plans[streams.index(main)].report
         shared = shared_documents(settings, store, main)
         stage_all(staging, folder, shared)
         owners.update(dict.fromkeys([STYLESHEET_NAME, *shared], main_report))
@@ -98,14 +108,26 @@ def publish_all(settings: Settings, store: Store, *, now: datetime) -> list[Publ
         record(owners[name], name, was_written)
     # Only once the files are out: a failed publish leaves the stored build dates as they were.
     store.save_output_states([
-        (output.slug, fingerprint, stream.built_at)
-        for (output, fingerprint, changed), stream in zip(states, streams, strict=True)
-        if changed
+        (plan.stream.output.slug, plan.fingerprint, plan.stream.built_at)
+        for plan in plans
+        if plan.changed
     ])  # fmt: skip
-    return reports
+    return [plan.report for plan in plans]
 
 
-def render_output(
+@dataclass(slots=True)
+class Plan:
+    """What publishing does for one output: its stream, whether it changed since the last
+    publish and whether its documents need rendering."""
+
+    stream: Stream
+    report: PublishReport
+    fingerprint: str
+    changed: bool
+    render: bool
+
+
+def plan_output(
     output: Output,
     settings: Settings,
     state: OutputRow | None,
@@ -113,9 +135,9 @@ def render_output(
     basis: str,
     *,
     now: datetime,
-) -> tuple[Stream, PublishReport, dict[str, bytes], str, bool]:
-    """The output's documents, its fingerprint and whether that changed since the last
-    publish (`state`: what that publish stored, if any)."""
+) -> Plan:
+    """The output's items, its fingerprint and whether that changed since the last publish
+    (`state`: what that publish stored, if any)."""
     limit = output.limit or settings.config.defaults.limit
     items = select_articles(newest, output, settings.sources, limit)
 
@@ -127,16 +149,25 @@ def render_output(
 
     report = PublishReport(slug=output.slug, items=len(items))
     changed = state is None or state.fingerprint != fingerprint
-    names = [f"{output.slug}.rss", f"{output.slug}.atom", f"{output.slug}.json"]
+    names = document_names(output)
     folder = settings.output_dir
-    if not changed and all((folder / name).is_file() for name in names):
-        # What readers get is what was last published, and the files are there: rendering
-        # them again would only prove they are the same bytes.
+    # Unchanged, with the files there: rendering them again would only prove they are the
+    # same bytes.
+    render = changed or not all((folder / name).is_file() for name in names)
+    if not render:
         report.unchanged.extend(names)
-        return Stream(output, items, built_at), report, {}, fingerprint, changed
-    rss, atom = render_feeds(output, items, settings, built_at)
-    documents = {names[0]: rss, names[1]: atom, names[2]: render_json_feed(output, items, settings)}
-    return Stream(output, items, built_at), report, documents, fingerprint, changed
+    return Plan(Stream(output, items, built_at), report, fingerprint, changed, render)
+
+
+def document_names(output: Output) -> list[str]:
+    return [f"{output.slug}.rss", f"{output.slug}.atom", f"{output.slug}.json"]
+
+
+def render_documents(stream: Stream, settings: Settings) -> dict[str, bytes]:
+    """The stream's RSS, Atom and JSON Feed documents, by name."""
+    rss, atom = render_feeds(stream.output, stream.items, settings, stream.built_at)
+    json_feed = render_json_feed(stream.output, stream.items, settings)
+    return dict(zip(document_names(stream.output), (rss, atom, json_feed), strict=True))
 
 
 class SharedNewest:
