@@ -8,6 +8,7 @@ inputs exist and only the results travel back.
 
 import multiprocessing
 import os
+import threading
 from collections.abc import Callable, Iterator, Sequence
 from multiprocessing.connection import Connection
 from typing import TypeVar
@@ -40,10 +41,11 @@ def map_forked(
     The items are dealt by `cost`, the largest first to the least loaded process. A helper's
     exception is raised here, as if the item had been run here; a helper that dies (killed,
     out of memory) has its items run here instead. `function` must not use what a fork does
-    not carry over safely: the database connections, the event loop, other threads' locks.
+    not carry over safely: the database connections, the event loop, other threads' locks;
+    outside the main thread nothing is forked (safe_to_fork).
     """
     cores = min(cores or usable_cores(), len(items))
-    if cores < 2 or "fork" not in multiprocessing.get_all_start_methods():
+    if cores < 2 or not safe_to_fork():
         for index, item in enumerate(items):
             yield index, function(item)
         return
@@ -86,6 +88,17 @@ def map_forked(
             if process.is_alive():
                 process.terminate()
             process.join()
+
+
+def safe_to_fork() -> bool:
+    """Only from the main thread: `feeds run` publishes there, with no other thread doing
+    more than write files. The service publishes in a worker thread while its event loop may
+    be parsing a page: a child forked then could inherit a lock (libxml2's, the import
+    system's) held for ever, so there the work stays in this process."""
+    return (
+        "fork" in multiprocessing.get_all_start_methods()
+        and threading.current_thread() is threading.main_thread()
+    )
 
 
 def run_share(function: Callable[[T], R], share: list[T], sender: Connection) -> None:

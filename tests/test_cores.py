@@ -5,6 +5,7 @@ import contextlib
 import multiprocessing
 import os
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
@@ -91,3 +92,11 @@ def test_closing_early_stops_the_helpers() -> None:
         assert len(multiprocessing.active_children()) == 1
     assert multiprocessing.active_children() == []
     assert time.monotonic() - started < 10
+
+
+def test_outside_the_main_thread_nothing_is_forked() -> None:
+    """The service publishes in a worker thread: forking there could inherit a lock another
+    thread holds (see safe_to_fork)."""
+    with ThreadPoolExecutor(1) as pool:
+        results = pool.submit(lambda: list(map_forked(doubled_with_pid, [1, 2, 3], cores=2)))
+        assert {pid for _index, (_value, pid) in results.result()} == {PARENT}
