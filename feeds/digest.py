@@ -5,10 +5,12 @@ values and returns only plain values, so `feeds run` can hand it to a process po
 core while the event loop goes on fetching (see `feeds.pipeline.collect`).
 """
 
+import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from feeds import __version__
 from feeds.extract import RawEntry, parse_feed
 from feeds.extract.discover import looks_like_html
 from feeds.normalise.article import Article, normalise_entry
@@ -17,10 +19,19 @@ from feeds.normalise.article import Article, normalise_entry
 @dataclass(slots=True)
 class Digest:
     articles: list[Article]
-    entries: int  # items the source listed; more than len(articles) when some were unusable
+    entries: int  # items the source listed: articles, unchanged ones and unusable ones
     warnings: list[str] = field(default_factory=list)
     still_listed: list[str] = field(default_factory=list)
     ttl_seconds: float | None = None
+    # Stored articles whose items are exactly as when last read: not normalised again.
+    unchanged: list[str] = field(default_factory=list)
+
+
+def entry_digest(entry: RawEntry, context: tuple[str | None, ...]) -> str:
+    """Everything an article is made from: the raw item, the source's settings that shape it
+    and the version of feeds that normalises it. The same digest, the same article."""
+    described = repr((__version__, context, entry)).encode("utf-8", "surrogatepass")
+    return hashlib.blake2b(described, digest_size=16).hexdigest()
 
 
 def normalise_entries(
@@ -30,16 +41,31 @@ def normalise_entries(
     timezone: ZoneInfo,
     fetched_at: datetime,
     language: str | None,
-) -> list[Article]:
-    articles = []
+    known: dict[str, str] | None = None,
+) -> tuple[list[Article], list[str]]:
+    """The entries' articles, and the ids of the stored articles whose items are unchanged
+    (`known`: the source's entry digests, each with its article's id): those are not
+    normalised again, which is most of the work of a feed that lists what it listed before."""
+    context = (source_id, timezone.key, language)
+    articles: list[Article] = []
+    unchanged: dict[str, None] = {}
     for entry in entries:
+        digest = entry_digest(entry, context)
+        if known and (article_id := known.get(digest)) is not None:
+            unchanged[article_id] = None
+            continue
         article = normalise_entry(
             entry, source_id=source_id, timezone=timezone, fetched_at=fetched_at, language=language
         )
-        if article is not None:
-            article.fingerprint()  # here, in the worker process, rather than when storing
-            articles.append(article)
-    return articles
+        if article is None or article.id in unchanged:
+            continue  # unusable, or the same article as an item before it (the first counts)
+        article.fingerprint()  # here, in the worker process, rather than when storing
+        # A clamped date is the fetch time: a later read makes another article. An implausible
+        # one is warned about at every fetch: the operator should go on seeing it.
+        kept = not (article.date_clamped or article.date_implausible)
+        article.entry_digest = digest if kept else None
+        articles.append(article)
+    return articles, list(unchanged)
 
 
 def digest_feed(
@@ -52,9 +78,10 @@ def digest_feed(
     fetched_at: datetime,
     language: str | None,
     kind: str | None,
+    known_entries: dict[str, str] | None = None,
 ) -> Digest | None:
     """A feed's articles; None when a source of no kind answered with a web page (finding
-    its feed needs the network)."""
+    its feed needs the network). `known_entries`: see normalise_entries."""
     if kind is None and looks_like_html(body):
         return None
     extracted = parse_feed(body, url=url, content_type=content_type)
@@ -66,6 +93,7 @@ def digest_feed(
         timezone=timezone,
         fetched_at=fetched_at,
         language=language,
+        known_entries=known_entries,
     )
 
 
@@ -79,14 +107,16 @@ def digest_entries(
     timezone: str,
     fetched_at: datetime,
     language: str | None,
+    known_entries: dict[str, str] | None = None,
 ) -> Digest:
     """What a source's raw entries come to, whichever way they were read."""
-    articles = normalise_entries(
+    articles, unchanged = normalise_entries(
         entries,
         source_id=source_id,
         timezone=ZoneInfo(timezone),
         fetched_at=fetched_at,
         language=language,
+        known=known_entries,
     )
     return Digest(
         articles=articles,
@@ -94,6 +124,7 @@ def digest_entries(
         warnings=list(warnings),
         still_listed=list(still_listed),
         ttl_seconds=ttl_seconds,
+        unchanged=unchanged,
     )
 
 

@@ -204,6 +204,8 @@ async def digest_source(
 
     timezone = settings.timezone_for(source)
     language = source.language or settings.config.stream.language
+    # The items read last time: those listed again unchanged are not normalised again.
+    known_entries = store.entry_digests(source.id)
     plain_feed = source.kind in ("feed", None) and not source.follow
     # The pool starts with the first source it can take, not with any source.
     pool = cpu.executor() if cpu is not None and plain_feed else None
@@ -220,6 +222,7 @@ async def digest_source(
                 fetched_at=fetched_at,
                 language=language,
                 kind=source.kind,
+                known_entries=known_entries,
             ),
         )
         if digest is not None:
@@ -234,6 +237,7 @@ async def digest_source(
         timezone=timezone,
         fetched_at=fetched_at,
         language=language,
+        known_entries=known_entries,
     )
 
 
@@ -295,7 +299,7 @@ async def collect_source(
                 f"{implausible} article(s) dated before 1995 (a CMS's empty date); "
                 "dated when first seen"
             )
-        if skipped := digest.entries - len(articles):
+        if skipped := digest.entries - len(articles) - len(digest.unchanged):
             warnings.append(f"{skipped} item(s) without link, id or title were skipped")
         for warning in warnings:
             log(logging.WARNING, source.id, warning)
@@ -308,7 +312,7 @@ async def collect_source(
             fetched_at=fetched_at,
             warnings=warnings,
             moved_to=result.moved_permanently_to,
-            still_listed=digest.still_listed,
+            still_listed=digest.still_listed + digest.unchanged,
         )
         return SourceReport(
             source.id,

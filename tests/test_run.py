@@ -4,6 +4,7 @@ user runs it, and the published RSS/Atom parsed back and checked field by field.
 import json
 import os
 import re
+import sqlite3
 import threading
 import time
 from datetime import UTC, datetime
@@ -15,6 +16,7 @@ import feedparser
 import pytest
 from lxml import etree
 
+from feeds import digest as feeds_digest
 from feeds.runlock import RunLock
 from tests.conftest import (
     FEED_FIXTURES,
@@ -158,6 +160,60 @@ def test_unchanged_body_without_304_still_gives_identical_files(server, workspac
     second = feeds("run")
     assert "0 new, 0 updated" in second.out
     assert feed_files(workspace) == before
+
+
+def test_items_listed_again_unchanged_are_only_marked_seen(server, workspace, feeds, monkeypatch):
+    """A server that never answers 304 sends every item again each run: the unchanged ones are
+    recognised by their stored entry digest, not normalised, and stay current for retention;
+    an edited item and a new one are read. Links stored without a digest (before revision
+    0004) are read once more and get one."""
+    url = serve_fixture(server, "edited-v1.xml", "/feed.xml")
+    server.routes["/feed.xml"].conditional = False
+    workspace.write_config([source("site", url)])
+    normalised: list[str | None] = []
+    real = feeds_digest.normalise_entry
+
+    def counting(entry, **options):  # type: ignore[no-untyped-def]
+        normalised.append(entry.title)
+        return real(entry, **options)
+
+    monkeypatch.setattr(feeds_digest, "normalise_entry", counting)
+    assert feeds("run").code == 0
+    assert len(normalised) == 3
+    before = feed_files(workspace)
+
+    normalised.clear()
+    second = feeds("run")
+    assert "0 new, 0 updated, 3 unchanged" in second.out
+    assert normalised == []
+    assert feed_files(workspace) == before
+    with sqlite3.connect(workspace.database) as database:
+        seen = {row[0] for row in database.execute("SELECT last_seen_at FROM articles")}
+        fetched = database.execute("SELECT last_fetch_at FROM sources").fetchone()[0]
+        assert seen == {fetched}  # marked seen by the second run
+        database.execute("UPDATE article_sources SET entry_digest = NULL")
+
+    third = feeds("run")
+    assert "0 new, 0 updated, 3 unchanged" in third.out and len(normalised) == 3
+    with sqlite3.connect(workspace.database) as database:
+        digests = database.execute("SELECT entry_digest FROM article_sources").fetchall()
+        assert len(digests) == 3 and None not in {digest for (digest,) in digests}
+
+    normalised.clear()
+    serve_fixture(server, "edited-v2.xml", "/feed.xml")
+    server.routes["/feed.xml"].conditional = False
+    fourth = feeds("run")
+    assert "1 new, 1 updated, 2 unchanged" in fourth.out
+    assert len(normalised) == 2  # the new item and the edited one
+
+
+def test_a_clamped_date_is_warned_about_at_every_fetch(server, workspace: Workspace, feeds):
+    url = serve_fixture(server, "dates-id.xml")
+    server.routes["/dates-id.xml"].conditional = False
+    workspace.write_config([source("dates", url)])
+    for _ in range(2):
+        result = feeds("run")
+        assert "1 article(s) dated in the future; clamped to fetch time" in result.err
 
 
 def test_failures_are_isolated_and_reported(server, workspace: Workspace, feeds):

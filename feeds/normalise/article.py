@@ -56,6 +56,9 @@ class Article:
     updated_at: datetime | None = None
     date_clamped: bool = False  # the source's date was in the future
     date_implausible: bool = False  # the source's date was before web news (1970: "no date")
+    # The digest of the raw item it was made from (feeds/digest.py), when reading the same item
+    # again would make the same article; None when it might not (a clamped date).
+    entry_digest: str | None = None
     _fingerprint: str | None = field(default=None, init=False, repr=False, compare=False)
 
     def fingerprint(self) -> str:

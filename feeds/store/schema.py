@@ -105,6 +105,9 @@ class ArticleSourceRow(Base):
         Key(2048), ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True
     )
     guid: Mapped[str | None] = mapped_column(Text)
+    # The digest of the source's raw item when last read (feeds/digest.py entry_digest): the
+    # same digest next time means the same article, without normalising it again.
+    entry_digest: Mapped[str | None] = mapped_column(String(32))
 
     __table_args__ = (
         Index("article_sources_by_guid", "source_id", "guid"),

@@ -59,8 +59,19 @@ KNOWN_ARTICLES = select(ArticleRow.id, ArticleRow.source_id, ArticleRow.fingerpr
     ArticleRow.id.in_(IDS)
 )
 KNOWN_TOMBSTONES = select(TombstoneRow).where(TombstoneRow.id.in_(IDS))
-KNOWN_LINKS = select(ArticleSourceRow.article_id).where(
+KNOWN_LINKS = select(ArticleSourceRow.article_id, ArticleSourceRow.entry_digest).where(
     ArticleSourceRow.source_id == bindparam("source_id"), ArticleSourceRow.article_id.in_(IDS)
+)
+ENTRY_DIGESTS = select(ArticleSourceRow.entry_digest, ArticleSourceRow.article_id).where(
+    ArticleSourceRow.source_id == bindparam("source_id"),
+    ArticleSourceRow.entry_digest.is_not(None),
+)
+LINKS = ArticleSourceRow.__table__
+NEW_ENTRY_DIGEST = (  # on the table, so a list of parameters is a plain executemany
+    update(LINKS)
+    .where(LINKS.c.source_id == bindparam("b_source_id"))
+    .where(LINKS.c.article_id == bindparam("b_article_id"))
+    .values(entry_digest=bindparam("b_entry_digest"))
 )
 KNOWN_GUIDS = select(ArticleSourceRow.guid, ArticleSourceRow.article_id).where(
     ArticleSourceRow.source_id == bindparam("source_id"),
@@ -292,11 +303,7 @@ class Store:
                 counts.unchanged += part.unchanged
             counts.unchanged += len(still_listed)
             for listed in chunks(list(still_listed)):
-                session.execute(
-                    update(ArticleRow)
-                    .where(ArticleRow.id.in_(listed))
-                    .values(last_seen_at=fetched_at)
-                )
+                session.execute(MARK_SEEN, {"ids": listed, "now": fetched_at})
             row = self._source_row(session, source_id, url)
             row.etag, row.last_modified = validators.etag, validators.last_modified
             row.last_fetch_at = row.last_success_at = fetched_at
@@ -305,7 +312,7 @@ class Store:
             row.last_error = None
             row.warnings = warnings
             row.moved_to = moved_to
-            row.entries_last_fetch = len(articles)
+            row.entries_last_fetch = len(articles) + len(still_listed)
             row.listed_at = fetched_at
         return counts
 
@@ -380,6 +387,12 @@ class Store:
                 return row.consecutive_failures
 
         return self._retrying(source_id, transaction)  # a new source's row may race
+
+    def entry_digests(self, source_id: str) -> dict[str, str]:
+        """The digest of each item the source listed when last read, with its article's id
+        (see feeds/digest.py normalise_entries)."""
+        with self.session() as session:
+            return dict(session.execute(ENTRY_DIGESTS, {"source_id": source_id}).all())
 
     def known_ids(self, ids: list[str]) -> set[str]:
         """Which of `ids` are stored already, by any source (or retired: never re-fetched)."""
@@ -466,7 +479,7 @@ class Store:
         # their bodies to learn that costs more than everything else here.
         known = {row.id: row for row in session.execute(KNOWN_ARTICLES, {"ids": ids})}
         tombstones = {row.id: row for row in session.scalars(KNOWN_TOMBSTONES, {"ids": ids})}
-        links = set(session.scalars(KNOWN_LINKS, {"source_id": source_id, "ids": ids}))
+        links = dict(session.execute(KNOWN_LINKS, {"source_id": source_id, "ids": ids}).all())
 
         new_rows: list[dict[str, Any]] = []
         changed: dict[str, Article] = {}
@@ -494,12 +507,23 @@ class Store:
         if known:
             session.execute(MARK_SEEN, {"ids": list(known), "now": now})
         new_links = [
-            {"source_id": source_id, "article_id": article.id, "guid": article.guid}
+            {"source_id": source_id, "article_id": article.id, "guid": article.guid,
+             "entry_digest": article.entry_digest}
             for article in articles
             if article.id not in links
-        ]
+        ]  # fmt: skip
         if new_links:
-            session.execute(insert(ArticleSourceRow.__table__), new_links)
+            session.execute(insert(LINKS), new_links)
+        # The item was read again (it changed, or was stored before digests were): what it
+        # looks like now, so that next time it is recognised.
+        new_digests = [
+            {"b_source_id": source_id, "b_article_id": article.id,
+             "b_entry_digest": article.entry_digest}
+            for article in articles
+            if article.id in links and links[article.id] != article.entry_digest
+        ]  # fmt: skip
+        if new_digests:
+            session.execute(NEW_ENTRY_DIGEST, new_digests)
         for tombstone in tombstones.values():
             if tombstone.id in known:
                 session.delete(tombstone)

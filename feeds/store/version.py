@@ -15,10 +15,10 @@ from sqlalchemy.exc import OperationalError, ProgrammingError
 from feeds.store.schema import Base
 
 # The newest revision in feeds/store/migrations/versions/ (a test checks it is alembic's head).
-HEAD_REVISION: Final = "0003"
+HEAD_REVISION: Final = "0004"
 # What the last release before migrations created; such a database is stamped with it.
 BASELINE_REVISION: Final = "0001"
-KNOWN_REVISIONS: Final = ("0001", "0002", "0003")
+KNOWN_REVISIONS: Final = ("0001", "0002", "0003", "0004")
 STORE_TABLES: Final = ("sources", "articles", "article_sources", "tombstones", "outputs")
 
 # Alembic's version table, exactly as alembic creates it, so alembic can take over later.
