@@ -32,6 +32,7 @@ http {{
   server {{
 {listens}
     root {root_folder};
+{validators}
   }}
 }}
 """
@@ -39,11 +40,14 @@ http {{
 
 class Server:
     def __init__(
-        self, site: Path, port: int, hosts: list[str], *, per_host: bool = True, kind: str = ""
-    ):
+        self, site: Path, port: int, hosts: list[str], *, per_host: bool = True, kind: str = "",
+        conditional: bool = True,
+    ):  # fmt: skip
         """per_host: serve site/<address>/ on each address (the corpus); else site/ itself.
-        kind: "nginx", "python", or "" for nginx when it is installed."""
+        kind: "nginx", "python", or "" for nginx when it is installed. conditional=False:
+        never a 304, as from many news sites' generated feeds."""
         self.site, self.port, self.hosts, self.per_host = site, port, hosts, per_host
+        self.conditional = conditional
         self.kind = kind or ("nginx" if shutil.which("nginx") else "python")
         self._process: subprocess.Popen[bytes] | None = None
         self._servers: list[ThreadingHTTPServer] = []
@@ -74,7 +78,11 @@ class Server:
         listens = "\n".join(f"    listen {host}:{self.port};" for host in self.hosts)
         conf = root / "nginx.conf"
         folder = f"{self.site.resolve()}/$server_addr" if self.per_host else self.site.resolve()
-        conf.write_text(NGINX_CONF.format(root=root, root_folder=folder, listens=listens))
+        # No ETag, and If-Modified-Since ignored: every request a 200 (Last-Modified is still
+        # sent; nothing in nginx-light removes it).
+        validators = "" if self.conditional else "    etag off; if_modified_since off;"
+        conf.write_text(NGINX_CONF.format(root=root, root_folder=folder, listens=listens,
+                                          validators=validators))  # fmt: skip
         self._process = subprocess.Popen(
             [shutil.which("nginx") or "nginx", "-c", str(conf), "-p", str(root)],
             stderr=subprocess.DEVNULL,
@@ -84,7 +92,7 @@ class Server:
     def _start_python(self) -> None:
         for host in self.hosts:
             folder = self.site / host if self.per_host else self.site
-            server = ThreadingHTTPServer((host, self.port), handler_for(folder))
+            server = ThreadingHTTPServer((host, self.port), handler_for(folder, self.conditional))
             server.daemon_threads = True
             threading.Thread(target=server.serve_forever, daemon=True).start()
             self._servers.append(server)
@@ -104,7 +112,7 @@ def wait_listening(host: str, port: int, process: subprocess.Popen[bytes]) -> No
     raise RuntimeError("nginx did not start listening within 10 s")
 
 
-def handler_for(folder: Path) -> type[BaseHTTPRequestHandler]:
+def handler_for(folder: Path, conditional: bool = True) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
 
@@ -119,7 +127,7 @@ def handler_for(folder: Path) -> type[BaseHTTPRequestHandler]:
                 self.end_headers()
                 return
             etag = f'"{int(stat.st_mtime):x}-{stat.st_size:x}"'
-            if self.headers.get("If-None-Match") == etag:
+            if conditional and self.headers.get("If-None-Match") == etag:
                 self.send_response(304)
                 self.send_header("ETag", etag)
                 self.end_headers()
@@ -128,8 +136,10 @@ def handler_for(folder: Path) -> type[BaseHTTPRequestHandler]:
             kind = "text/html" if path.suffix == ".html" else "application/rss+xml"
             self.send_header("Content-Type", f"{kind}; charset=utf-8")
             self.send_header("Content-Length", str(len(body)))
-            self.send_header("ETag", etag)
-            self.send_header("Last-Modified", email.utils.formatdate(stat.st_mtime, usegmt=True))
+            if conditional:
+                self.send_header("ETag", etag)
+                modified = email.utils.formatdate(stat.st_mtime, usegmt=True)
+                self.send_header("Last-Modified", modified)
             self.end_headers()
             self.wfile.write(body)
 

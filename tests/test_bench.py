@@ -4,6 +4,7 @@ bench/, not asserted in tests); correctness inside the run is."""
 
 import json
 import random
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -90,8 +91,28 @@ def test_a_small_run_of_the_whole_harness(tmp_path: Path) -> None:
     assert key.startswith("KEY ")
     assert "cold right=100%" in key
     assert "unchanged rewritten=no" in key
-    for scenario in ("feeds cold", "feeds no-change", "feeds 10% changed", "naive", "floor"):
+    for scenario in ("feeds cold", "feeds no-change", "feeds 10% changed", "feeds same, no 304s",
+                     "naive", "floor"):  # fmt: skip
         assert scenario in result.stdout
+
+
+def test_the_store_replay_stores_every_digested_article(tmp_path: Path) -> None:
+    """bench/bench_store.py on 20 sources: the replayed saves must leave every article of the
+    digested feeds in the file, and both lines (as shipped, synchronous=OFF) are printed."""
+    result = subprocess.run(
+        [sys.executable, "bench/bench_store.py", "--sources", "20", "--repeat", "1",
+         "--server", "python", "--work", str(tmp_path)],
+        cwd=REPO, capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr[-3000:]
+    header = result.stdout.splitlines()[0]
+    articles = int(header.split(" articles")[0].split()[-1])
+    assert articles > 0 and "(19 feeds)" in header  # one source in twenty is a listing page
+    for label in ("floor (fetch + lxml)", "store every article (as shipped)", "synchronous=OFF"):
+        assert label in result.stdout
+    with sqlite3.connect(tmp_path / "replay.db") as database:
+        [(stored,)] = database.execute("SELECT count(*) FROM articles").fetchall()
+    assert stored == articles
 
 
 def test_big_corpora_stay_in_the_past_and_on_whole_minutes_for_listing_pages() -> None:
