@@ -20,8 +20,8 @@ from feeds.config import Source
 from feeds.discovery import discover
 from feeds.extract import ExtractError, RawEntry, RawImage, parse_feed
 from feeds.extract.decode import decode_html
-from feeds.extract.discover import looks_like_html
 from feeds.extract.listing import parse_listing
+from feeds.extract.screen import looks_like_html
 from feeds.extract.sitemap import Sitemap, SitemapError, parse_sitemap
 from feeds.fetch import Fetcher, FetchError, FetchResult
 from feeds.normalise.dates import parse_date

@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 from feeds import __version__
 from feeds.extract import RawEntry, parse_feed
-from feeds.extract.discover import looks_like_html
+from feeds.extract.screen import looks_like_html
 from feeds.normalise.article import Article, normalise_entry
 
 

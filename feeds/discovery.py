@@ -5,7 +5,8 @@ from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit
 
 from feeds.extract import ExtractError, parse_feed
-from feeds.extract.discover import COMMON_PATHS, feed_links, looks_like_html
+from feeds.extract.discover import COMMON_PATHS, feed_links
+from feeds.extract.screen import looks_like_html
 from feeds.extract.sitemap import SitemapError, parse_sitemap
 from feeds.fetch import Fetcher, FetchError, FetchResult
 

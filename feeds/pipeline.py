@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 from feeds.config import Settings, Source
 from feeds.cores import usable_cores
 from feeds.extract import ExtractError
+from feeds.extract.screen import looks_like_html
 from feeds.fetch import Fetcher, FetchError, FetchResult, Validators, user_agent
 from feeds.fetch.fetcher import Limits
 from feeds.fetch.guard import parse_networks
@@ -206,9 +207,8 @@ async def digest_source(
     language = source.language or settings.config.stream.language
     # The items read last time: those listed again unchanged are not normalised again.
     known_entries = store.entry_digests(source.id)
-    plain_feed = source.kind in ("feed", None) and not source.follow
     # The pool starts with the first source it can take, not with any source.
-    pool = cpu.executor() if cpu is not None and plain_feed else None
+    pool = cpu.executor() if cpu is not None and source.plain_feed else None
     if pool is not None:
         digest = await asyncio.get_running_loop().run_in_executor(
             pool,
@@ -275,8 +275,13 @@ async def collect_source(
                 source.id,
                 f"moved permanently to {result.moved_permanently_to}; update sources.yaml",
             )
-        if result.not_modified:
-            answer = NotModified(source.id, source.url, result.validators, fetched_at)
+        # The same feed again is as good as a 304. Not so for a page to crawl or to discover
+        # a feed in: the articles beyond follow_limit, the child sitemaps, the feed it names
+        # may be new.
+        same_feed = result.same_body and source.plain_feed and not looks_like_html(result.body)
+        if result.not_modified or same_feed:
+            answer = NotModified(source.id, source.url, result.validators, fetched_at,
+                                 status=result.status)  # fmt: skip
             if not_modified is not None:
                 not_modified.append(answer)  # the caller saves the run's 304s together
             else:

@@ -16,6 +16,7 @@ import feedparser
 import pytest
 from lxml import etree
 
+from feeds import crawl as feeds_crawl
 from feeds import digest as feeds_digest
 from feeds.runlock import RunLock
 from tests.conftest import (
@@ -151,15 +152,47 @@ def test_two_runs_second_is_not_modified_and_writes_nothing(server, workspace: W
     assert re.search(r"; (0 files written, 6|1 files written, 5) unchanged", second.out)
 
 
-def test_unchanged_body_without_304_still_gives_identical_files(server, workspace, feeds):
+def test_the_same_body_from_a_server_without_304_is_not_read_again(
+    server, workspace, feeds, monkeypatch
+):
+    """A server that never answers 304 (no validators, or ignored): the same bytes again are
+    as good as a 304. Nothing is parsed, nothing is written, the status keeps the real 200."""
     url = serve_fixture(server, "rss20.xml")
-    server.routes["/rss20.xml"].conditional = False  # a server that never answers 304
+    server.routes["/rss20.xml"].conditional = False
     workspace.write_config([source("rss", url)])
     feeds("run")
     before = feed_files(workspace)
+    parsed: list[str] = []  # a source this small is read in the process, by harvest()
+    real = feeds_crawl.harvest
+
+    async def counting(fetcher, store, source, result):  # type: ignore[no-untyped-def]
+        parsed.append(source.id)
+        return await real(fetcher, store, source, result)
+
+    monkeypatch.setattr(feeds_crawl, "harvest", counting)
     second = feeds("run")
-    assert "0 new, 0 updated" in second.out
-    assert feed_files(workspace) == before
+    assert "rss  not modified" in second.out
+    assert parsed == [] and feed_files(workspace) == before
+    assert not server.hits("/rss20.xml")[-1].headers.get("If-None-Match")  # none to send
+    status = json.loads(feeds("status", "--json").out)["sources"][0]
+    assert status["last_status"] == 200
+
+    server.routes["/rss20.xml"].body += b"<!-- another build -->"  # new bytes, same items
+    third = feeds("run")
+    assert "0 new, 0 updated, 4 unchanged" in third.out and parsed == ["rss"]
+
+
+def test_the_same_page_is_still_read_for_the_feed_it_names(server, workspace, feeds):
+    """A source given as a web page: the page may stay the same while the feed it names
+    changes, so the same page is not taken for "not modified"."""
+    link = b'<link rel="alternate" type="application/rss+xml" href="/feed.xml">'
+    page = b"<!doctype html><html><head>" + link + b"</head><body>Portal</body></html>"
+    server.routes["/"] = Route(page, content_type="text/html", conditional=False)
+    serve_fixture(server, "edited-v1.xml", "/feed.xml")
+    workspace.write_config([source("site", server.url("/"))])
+    assert "3 new" in feeds("run").out
+    serve_fixture(server, "edited-v2.xml", "/feed.xml")
+    assert "1 new, 1 updated, 2 unchanged" in feeds("run").out
 
 
 def test_items_listed_again_unchanged_are_only_marked_seen(server, workspace, feeds, monkeypatch):
@@ -170,6 +203,11 @@ def test_items_listed_again_unchanged_are_only_marked_seen(server, workspace, fe
     url = serve_fixture(server, "edited-v1.xml", "/feed.xml")
     server.routes["/feed.xml"].conditional = False
     workspace.write_config([source("site", url)])
+    builds = iter(range(10))
+
+    def rebuilt() -> None:  # as a CMS that stamps each answer: new bytes, the same items
+        server.routes["/feed.xml"].body += f"<!-- build {next(builds)} -->".encode()
+
     normalised: list[str | None] = []
     real = feeds_digest.normalise_entry
 
@@ -183,6 +221,7 @@ def test_items_listed_again_unchanged_are_only_marked_seen(server, workspace, fe
     before = feed_files(workspace)
 
     normalised.clear()
+    rebuilt()
     second = feeds("run")
     assert "0 new, 0 updated, 3 unchanged" in second.out
     assert normalised == []
@@ -193,6 +232,7 @@ def test_items_listed_again_unchanged_are_only_marked_seen(server, workspace, fe
         assert seen == {fetched}  # marked seen by the second run
         database.execute("UPDATE article_sources SET entry_digest = NULL")
 
+    rebuilt()
     third = feeds("run")
     assert "0 new, 0 updated, 3 unchanged" in third.out and len(normalised) == 3
     with sqlite3.connect(workspace.database) as database:
@@ -211,7 +251,8 @@ def test_a_clamped_date_is_warned_about_at_every_fetch(server, workspace: Worksp
     url = serve_fixture(server, "dates-id.xml")
     server.routes["/dates-id.xml"].conditional = False
     workspace.write_config([source("dates", url)])
-    for _ in range(2):
+    for build in range(2):
+        server.routes["/dates-id.xml"].body += f"<!-- build {build} -->".encode()
         result = feeds("run")
         assert "1 article(s) dated in the future; clamped to fetch time" in result.err
 

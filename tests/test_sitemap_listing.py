@@ -5,8 +5,9 @@ import gzip
 import pytest
 
 from feeds.config.model import ListingSelectors
-from feeds.extract.discover import feed_links, looks_like_html
+from feeds.extract.discover import feed_links
 from feeds.extract.listing import parse_listing
+from feeds.extract.screen import looks_like_html
 from feeds.extract.sitemap import SitemapError, parse_sitemap
 
 LISTING = """<!doctype html><html><head><meta charset="windows-1252"></head><body>

@@ -331,6 +331,12 @@ class Source(Strict):
     robots: bool = True  # honour robots.txt for html and sitemap fetches
     allow_private: bool = False  # an intranet source: SSRF protection off for it
 
+    @property
+    def plain_feed(self) -> bool:
+        """Read from its own body alone (a feed, or a page to discover one in), with no
+        article pages to follow."""
+        return self.kind in ("feed", None) and not self.follow
+
     @field_validator("url")
     @classmethod
     def _known_scheme(cls, value: str) -> str:

@@ -37,8 +37,3 @@ def feed_links(body: bytes, *, url: str, content_type: str | None = None) -> lis
         if "alternate" in rel and kind and href and href not in [link.url for link in links]:
             links.append(FeedLink(url=href, format=kind, title=element.get("title")))
     return links
-
-
-def looks_like_html(body: bytes) -> bool:
-    head = body[:1024].lstrip().lower()
-    return head.startswith((b"<!doctype html", b"<html")) or b"<html" in head

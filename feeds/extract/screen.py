@@ -101,3 +101,9 @@ def strip_internal_subset(body: bytes) -> tuple[bytes, str | None]:
         pattern = rb"&(?:" + b"|".join(re.escape(name) for name in sorted(names)) + rb");"
         stripped = re.sub(pattern, b"", stripped)
     return stripped, "DOCTYPE with entity declarations removed (entities are not expanded)"
+
+
+def looks_like_html(body: bytes) -> bool:
+    """A web page rather than a feed (a site's home page, an error page): its first bytes say."""
+    head = body[:1024].lstrip().lower()
+    return head.startswith((b"<!doctype html", b"<html")) or b"<html" in head

@@ -51,6 +51,8 @@ class SourceRow(Base):
     url: Mapped[str] = mapped_column(Text)
     etag: Mapped[str | None] = mapped_column(Text)
     last_modified: Mapped[str | None] = mapped_column(Text)
+    # The digest of the last body read (feeds/fetch/fetcher.py Validators.body_digest).
+    body_digest: Mapped[str | None] = mapped_column(String(32))
     last_fetch_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_success_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_error: Mapped[str | None] = mapped_column(Text)

@@ -85,8 +85,8 @@ CARRIERS = (
     .order_by(ArticleSourceRow.source_id)
 )
 SOURCE_STATES = select(
-    SourceRow.id, SourceRow.url, SourceRow.etag, SourceRow.last_modified, SourceRow.listed_at,
-    SourceRow.last_success_at,
+    SourceRow.id, SourceRow.url, SourceRow.etag, SourceRow.last_modified, SourceRow.body_digest,
+    SourceRow.listed_at, SourceRow.last_success_at,
 ).where(SourceRow.id.in_(IDS))  # fmt: skip
 MARK_NOT_MODIFIED = (  # on the table, so a list of parameters is a plain executemany
     update(SourceRow.__table__)
@@ -94,9 +94,10 @@ MARK_NOT_MODIFIED = (  # on the table, so a list of parameters is a plain execut
     .values(
         etag=bindparam("b_etag"),
         last_modified=bindparam("b_last_modified"),
+        body_digest=bindparam("b_body_digest"),
         last_fetch_at=bindparam("b_fetched_at"),
         last_success_at=bindparam("b_fetched_at"),
-        last_status=304,
+        last_status=bindparam("b_status"),
         consecutive_failures=0,
         last_error=None,
         listed_at=bindparam("b_listed_at"),
@@ -113,12 +114,13 @@ class SaveCounts:
 
 @dataclass(slots=True)
 class NotModified:
-    """A source's 304, to record."""
+    """A source's 304 (or a 200 with the same body as last time), to record."""
 
     source_id: str
     url: str
     validators: Validators
     fetched_at: datetime
+    status: int = 304
 
 
 @dataclass(slots=True)
@@ -232,7 +234,7 @@ class Store:
         with self.session() as session:
             states = source_states(session, list(urls))
         return {
-            source_id: Validators(etag=row.etag, last_modified=row.last_modified)
+            source_id: Validators(row.etag, row.last_modified, row.body_digest)
             for source_id, row in states.items()
             if urls[source_id] == row.url
         }
@@ -306,6 +308,7 @@ class Store:
                 session.execute(MARK_SEEN, {"ids": listed, "now": fetched_at})
             row = self._source_row(session, source_id, url)
             row.etag, row.last_modified = validators.etag, validators.last_modified
+            row.body_digest = validators.body_digest
             row.last_fetch_at = row.last_success_at = fetched_at
             row.last_status = status
             row.consecutive_failures = 0
@@ -345,6 +348,8 @@ class Store:
                     "b_id": answer.source_id,
                     "b_etag": answer.validators.etag or row.etag,
                     "b_last_modified": answer.validators.last_modified or row.last_modified,
+                    "b_body_digest": answer.validators.body_digest or row.body_digest,
+                    "b_status": answer.status,
                     "b_fetched_at": answer.fetched_at,
                     "b_listed_at": listed_at or row.listed_at,
                 })  # fmt: skip
@@ -360,8 +365,9 @@ class Store:
         row.listed_at = listed_at or row.listed_at
         row.etag = answer.validators.etag or row.etag
         row.last_modified = answer.validators.last_modified or row.last_modified
+        row.body_digest = answer.validators.body_digest or row.body_digest
         row.last_fetch_at = row.last_success_at = answer.fetched_at
-        row.last_status = 304
+        row.last_status = answer.status
         row.consecutive_failures = 0
         row.last_error = None
 
@@ -465,6 +471,7 @@ class Store:
         elif row.url != url:
             # A new URL is a new resource: the old validators do not apply to it.
             row.url, row.etag, row.last_modified, row.moved_to = url, None, None, None
+            row.body_digest = None
         return row
 
     # Articles ------------------------------------------------------------------------------
