@@ -211,3 +211,25 @@ def test_per_source_article_selectors_win(server, workspace, feeds) -> None:
     # leaves the field to automatic extraction.
     assert item.findtext("title") == truth["title"] + " - Grafik Jateng"
     assert item.findtext(f"{DC}creator") == truth["author"]
+
+
+def test_the_same_sitemap_still_follows_the_pages_left_for_the_next_run(server, workspace, feeds):
+    """A sitemap that never answers 304 and comes back byte for byte the same is not "not
+    modified" (as the same feed would be): the article pages beyond follow_limit are still to
+    be read. (A listing page is never taken for a feed: it is HTML.)"""
+    serve_site(server, "sitemaps")
+    for route in server.routes.values():
+        route.conditional = False
+    source = {"id": "berita", "name": "Berita", "url": server.url("/sitemap-news.xml"),
+              "kind": "sitemap", "follow": True, "follow_limit": 2}  # fmt: skip
+    workspace.write_config([source], fetch={"host_delay": "0s"})
+
+    def pages_read() -> set[str]:
+        return {request.path for request in server.requests if request.path.startswith("/berita/")}
+
+    first = feeds("run")
+    assert "left for the next run" in first.err, first.err
+    assert len(pages_read()) == 2
+    second = feeds("run")
+    assert "not modified" not in second.out
+    assert len(pages_read()) == 4
