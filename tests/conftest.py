@@ -8,7 +8,9 @@ from pathlib import Path
 import pytest
 from ruamel.yaml import YAML
 
+from feeds import digest as feeds_digest  # the module: `feeds` below is the CLI fixture
 from feeds.cli import main
+from feeds.extract import RawEntry
 from tests.postgres import postgres_url  # noqa: F401  (a fixture, shared)
 from tests.server import FixtureServer, Route
 
@@ -190,3 +192,17 @@ def site_truth(site: str, name: str = "expected.json"):  # type: ignore[no-untyp
     import json
 
     return json.loads((SITE_FIXTURES / site / name).read_text(encoding="utf-8"))
+
+
+@pytest.fixture
+def normalised(monkeypatch: pytest.MonkeyPatch) -> list[str | None]:
+    """The titles of the entries normalised from here on (feeds/digest.py), in order."""
+    titles: list[str | None] = []
+    real = feeds_digest.normalise_entry
+
+    def counting(entry: RawEntry, **options: object):  # type: ignore[no-untyped-def]
+        titles.append(entry.title)
+        return real(entry, **options)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(feeds_digest, "normalise_entry", counting)
+    return titles

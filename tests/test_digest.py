@@ -3,8 +3,6 @@ digest and not normalised again; anything that could make a different article is
 
 from datetime import UTC, datetime
 
-import pytest
-
 import feeds.digest
 from feeds.digest import Digest, digest_feed, entry_digest
 from feeds.extract import RawEntry
@@ -42,20 +40,6 @@ def digest(body: bytes, known: dict[str, str] | None = None, **context: str) -> 
 def known_from(first: Digest) -> dict[str, str]:
     """What the store keeps of a first read: each article's entry digest and id."""
     return {article.entry_digest: article.id for article in first.articles if article.entry_digest}
-
-
-@pytest.fixture
-def normalised(monkeypatch: pytest.MonkeyPatch) -> list[str | None]:
-    """The titles of the entries normalised from here on."""
-    titles: list[str | None] = []
-    real = feeds.digest.normalise_entry
-
-    def counting(entry: RawEntry, **options: object):  # type: ignore[no-untyped-def]
-        titles.append(entry.title)
-        return real(entry, **options)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(feeds.digest, "normalise_entry", counting)
-    return titles
 
 
 def test_items_read_before_are_recognised_and_not_normalised(normalised) -> None:

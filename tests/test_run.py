@@ -17,7 +17,6 @@ import pytest
 from lxml import etree
 
 from feeds import crawl as feeds_crawl
-from feeds import digest as feeds_digest
 from feeds.runlock import RunLock
 from tests.conftest import (
     FEED_FIXTURES,
@@ -195,7 +194,7 @@ def test_the_same_page_is_still_read_for_the_feed_it_names(server, workspace, fe
     assert "1 new, 1 updated, 2 unchanged" in feeds("run").out
 
 
-def test_items_listed_again_unchanged_are_only_marked_seen(server, workspace, feeds, monkeypatch):
+def test_items_listed_again_unchanged_are_only_marked_seen(server, workspace, feeds, normalised):
     """A server that never answers 304 sends every item again each run: the unchanged ones are
     recognised by their stored entry digest, not normalised, and stay current for retention;
     an edited item and a new one are read. Links stored without a digest (before revision
@@ -208,14 +207,6 @@ def test_items_listed_again_unchanged_are_only_marked_seen(server, workspace, fe
     def rebuilt() -> None:  # as a CMS that stamps each answer: new bytes, the same items
         server.routes["/feed.xml"].body += f"<!-- build {next(builds)} -->".encode()
 
-    normalised: list[str | None] = []
-    real = feeds_digest.normalise_entry
-
-    def counting(entry, **options):  # type: ignore[no-untyped-def]
-        normalised.append(entry.title)
-        return real(entry, **options)
-
-    monkeypatch.setattr(feeds_digest, "normalise_entry", counting)
     assert feeds("run").code == 0
     assert len(normalised) == 3
     before = feed_files(workspace)

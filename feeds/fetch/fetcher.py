@@ -6,13 +6,12 @@ so neither a huge body nor a gzip bomb can exhaust memory.
 """
 
 import asyncio
-import hashlib
 import os
 import re
 import urllib.request
 import zlib
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import formatdate, parsedate_to_datetime
 from pathlib import Path
@@ -54,7 +53,8 @@ def user_agent(home_page: str | None) -> str:
 @dataclass(frozen=True, slots=True)
 class Validators:
     """What the server told us last time, sent back for a conditional GET; and the digest of
-    the body it sent, which recognises the same body again from a server that ignores them."""
+    the body it sent (set by the pipeline), which recognises the same body again from a server
+    that ignores them."""
 
     etag: str | None = None
     last_modified: str | None = None
@@ -72,10 +72,6 @@ class FetchResult:
     moved_permanently_to: str | None = None
     # How long the server says the response stays fresh (Cache-Control max-age, Expires).
     fresh_for: float | None = None
-    # A 200 whose body is byte for byte the one read last time (validators.body_digest): as
-    # good as a 304 for a feed, since many news sites' feeds come with no validators, or
-    # ignore the ones sent back.
-    same_body: bool = False
 
     @property
     def not_modified(self) -> bool:
@@ -169,22 +165,6 @@ class Fetcher:
         """Fetch `url`. `polite` (crawling pages rather than polling a feed) paces requests per
         host and, with `obey_robots`, refuses what robots.txt disallows. `allow_private` lifts
         the SSRF protection for this request (a source the operator marked as intranet)."""
-        result = await self._fetch(url, validators, headers, polite, obey_robots, allow_private)
-        if result.status != 304:
-            digest = hashlib.blake2b(result.body, digest_size=16).hexdigest()
-            result.validators = replace(result.validators, body_digest=digest)
-            result.same_body = digest == validators.body_digest
-        return result
-
-    async def _fetch(
-        self,
-        url: str,
-        validators: Validators,
-        headers: dict[str, str] | None,
-        polite: bool,
-        obey_robots: bool,
-        allow_private: bool,
-    ) -> FetchResult:
         if urlsplit(url).scheme == "file":
             return await asyncio.to_thread(read_file, url, validators, self.limits.max_bytes)
         if polite:
